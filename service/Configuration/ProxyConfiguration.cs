@@ -1,0 +1,102 @@
+using System.Text.RegularExpressions;
+using BedrockNovaProxy.Catalog;
+using Microsoft.Extensions.Configuration;
+
+namespace BedrockNovaProxy.Configuration;
+
+/// <summary>The proxy's configuration after start-up checks: options plus the Region and endpoint resolved from the
+/// standard AWS variables. Built once; an invalid configuration stops the start with every problem listed.</summary>
+public sealed partial record ProxyConfiguration(ProxyOptions Options, string Region, Uri BedrockEndpoint, ModelResolver Models)
+{
+    public static ProxyConfiguration Load(IConfiguration configuration)
+    {
+        var options = new ProxyOptions();
+        configuration.GetSection(ProxyOptions.Section).Bind(options);
+        var (result, errors) = Validate(options, configuration);
+        return result ?? throw new InvalidOperationException(
+            "The proxy's configuration is invalid:" + string.Concat(errors.Select(e => Environment.NewLine + " - " + e)));
+    }
+
+    /// <summary>Pure: every problem, each naming its configuration key.</summary>
+    public static (ProxyConfiguration? Result, List<string> Errors) Validate(ProxyOptions options, IConfiguration configuration)
+    {
+        var errors = new List<string>();
+        var region = FirstSet(options.Bedrock.Region, configuration["AWS_REGION"], configuration["AWS_DEFAULT_REGION"]);
+        if (region is null)
+        {
+            errors.Add("No AWS Region: set Proxy:Bedrock:Region or AWS_REGION.");
+        }
+        else if (!RegionPattern().IsMatch(region))
+        {
+            errors.Add($"Proxy:Bedrock:Region / AWS_REGION: '{region}' is not an AWS Region name (like us-east-1).");
+        }
+
+        var endpointText = FirstSet(options.Bedrock.Endpoint, configuration["AWS_ENDPOINT_URL_BEDROCK_RUNTIME"], configuration["AWS_ENDPOINT_URL"]);
+        Uri? endpoint = null;
+        if (endpointText is not null)
+        {
+            if (!Uri.TryCreate(endpointText, UriKind.Absolute, out endpoint) || endpoint.Scheme is not ("http" or "https"))
+            {
+                errors.Add($"Proxy:Bedrock:Endpoint / AWS_ENDPOINT_URL_BEDROCK_RUNTIME: '{endpointText}' is not an absolute http(s) URL.");
+                endpoint = null;
+            }
+        }
+        else if (region is not null)
+        {
+            var suffix = region.StartsWith("cn-", StringComparison.Ordinal) ? "amazonaws.com.cn" : "amazonaws.com";
+            endpoint = new Uri($"https://bedrock-runtime.{region}.{suffix}");
+        }
+
+        if (options.Bedrock.RequestTimeout <= TimeSpan.Zero)
+        {
+            errors.Add("Proxy:Bedrock:RequestTimeout must be positive.");
+        }
+
+        if (options.Bedrock.ConnectTimeout <= TimeSpan.Zero)
+        {
+            errors.Add("Proxy:Bedrock:ConnectTimeout must be positive.");
+        }
+
+        if (options.Bedrock.EmbeddingConcurrency < 1)
+        {
+            errors.Add("Proxy:Bedrock:EmbeddingConcurrency must be at least 1.");
+        }
+
+        if (options.Limits.MaxRequestBodyBytes < 1024)
+        {
+            errors.Add("Proxy:Limits:MaxRequestBodyBytes must be at least 1024.");
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < options.ModelAliases.Count; i++)
+        {
+            var alias = options.ModelAliases[i];
+            var key = $"Proxy:ModelAliases:{i}";
+            if (string.IsNullOrWhiteSpace(alias.Alias))
+            {
+                errors.Add($"{key}:Alias is empty.");
+            }
+            else if (!seen.Add(alias.Alias))
+            {
+                errors.Add($"{key}:Alias '{alias.Alias}' is defined twice.");
+            }
+
+            if (region is not null && ModelResolver.ResolveTarget(alias.Model, region, out var error) is null)
+            {
+                errors.Add($"{key}:Model: {error}");
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
+
+        return (new ProxyConfiguration(options, region!, endpoint!, new ModelResolver(options.ModelAliases, region!)), errors);
+    }
+
+    private static string? FirstSet(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v))?.Trim();
+
+    [GeneratedRegex("^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]+$")]
+    private static partial Regex RegionPattern();
+}

@@ -1,0 +1,52 @@
+namespace BedrockNovaProxy.Configuration;
+
+/// <summary>Everything the proxy reads from configuration section "Proxy" (appsettings.json, environment variables
+/// such as <c>Proxy__ModelAliases__0__Alias</c>, command line). Every key is documented in the README.</summary>
+public sealed class ProxyOptions
+{
+    public const string Section = "Proxy";
+
+    /// <summary>Customer name (from customers/&lt;name&gt;/&lt;env&gt;.yaml); used in metrics and logs.</summary>
+    public string Customer { get; set; } = "local";
+
+    /// <summary>Deployment environment (staging, prod, ...).</summary>
+    public string Environment { get; set; } = "dev";
+
+    /// <summary>Model names clients may use, each mapped to a Nova model id, a cross-region inference profile id
+    /// or an embedding model id. Indexed entries because Lambda environment variable names cannot hold '-' or '.'.</summary>
+    public List<ModelAliasOptions> ModelAliases { get; set; } = [];
+
+    public BedrockOptions Bedrock { get; set; } = new();
+
+    public LimitsOptions Limits { get; set; } = new();
+}
+
+public sealed class ModelAliasOptions
+{
+    public string Alias { get; set; } = "";
+    public string Model { get; set; } = "";
+}
+
+public sealed class BedrockOptions
+{
+    /// <summary>AWS Region of Bedrock Runtime. Defaults to AWS_REGION, then AWS_DEFAULT_REGION.</summary>
+    public string? Region { get; set; }
+
+    /// <summary>Bedrock Runtime endpoint. Defaults to AWS_ENDPOINT_URL_BEDROCK_RUNTIME, then AWS_ENDPOINT_URL, then
+    /// https://bedrock-runtime.{region}.amazonaws.com.</summary>
+    public string? Endpoint { get; set; }
+
+    /// <summary>Upper bound for one Bedrock call. Nova may take minutes; Lambda's own limit is 15 minutes.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Parallel InvokeModel calls used to embed a batch of inputs.</summary>
+    public int EmbeddingConcurrency { get; set; } = 4;
+}
+
+public sealed class LimitsOptions
+{
+    /// <summary>Largest request body accepted; API Gateway's own limit is 10 MB and Lambda's 6 MB.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 10 * 1024 * 1024;
+}

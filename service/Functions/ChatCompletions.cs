@@ -1,0 +1,75 @@
+using BedrockNovaProxy.Bedrock;
+using BedrockNovaProxy.Bedrock.EventStream;
+using BedrockNovaProxy.Configuration;
+using BedrockNovaProxy.OpenAi;
+using BedrockNovaProxy.Pipeline;
+using BedrockNovaProxy.Translation;
+using Microsoft.AspNetCore.Http;
+
+namespace BedrockNovaProxy.Functions;
+
+/// <summary>POST /v1/chat/completions on Converse (JSON) or ConverseStream (Server-Sent Events).</summary>
+public sealed class ChatCompletions(ProxyConfiguration configuration, BedrockRuntimeClient bedrock, TimeProvider time) : IFunction
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var cancellationToken = context.RequestAborted;
+        var request = await JsonBody.ReadAsync(context.Request, OpenAiJsonContext.Default.ChatCompletionRequest,
+            configuration.Options.Limits.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
+        var call = ChatRequestTranslator.Translate(request, configuration.Models);
+        var id = Ids.ChatCompletion();
+        var created = time.GetUtcNow().ToUnixTimeSeconds();
+
+        if (!call.Stream)
+        {
+            var response = await Upstream.CallAsync(() => bedrock.ConverseAsync(call.Model.BedrockModelId, call.Request, cancellationToken)).ConfigureAwait(false);
+            var completion = ChatResponseTranslator.Translate(response, call, id, created);
+            await context.Response.WriteAsJsonAsync(completion, OpenAiJsonContext.Wire.ChatCompletion, contentType: null, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // Errors up to here are plain HTTP errors; from the first byte on, they travel inside the stream.
+        using var stream = await Upstream.CallAsync(() => bedrock.ConverseStreamAsync(call.Model.BedrockModelId, call.Request, cancellationToken)).ConfigureAwait(false);
+        var sse = new ServerSentEvents(context.Response);
+        var translator = new ChatStreamTranslator(call, id, created);
+        OpenAiError? failure = null;
+        try
+        {
+            await foreach (var streamEvent in stream.ReadEventsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                foreach (var chunk in translator.Translate(streamEvent))
+                {
+                    sse.Write(chunk, OpenAiJsonContext.Wire.ChatCompletionChunk);
+                }
+
+                await sse.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (BedrockException e)
+        {
+            failure = ErrorTranslator.FromBedrock(e);
+        }
+        catch (BedrockTransportException e)
+        {
+            failure = ErrorTranslator.FromTransport(e);
+        }
+        catch (EventStreamFormatException)
+        {
+            failure = ErrorTranslator.FromStreamFormat();
+        }
+
+        if (failure is null && !translator.Finished)
+        {
+            failure = new OpenAiError(502, "Amazon Bedrock ended the stream before the answer was complete.", OpenAiError.ServerErrorType, null, "upstream_stream_incomplete");
+        }
+
+        if (failure is not null)
+        {
+            await sse.WriteErrorAsync(failure, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await sse.WriteDoneAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

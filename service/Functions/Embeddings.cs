@@ -1,0 +1,32 @@
+using BedrockNovaProxy.Bedrock;
+using BedrockNovaProxy.Configuration;
+using BedrockNovaProxy.OpenAi;
+using BedrockNovaProxy.Pipeline;
+using BedrockNovaProxy.Translation;
+using Microsoft.AspNetCore.Http;
+
+namespace BedrockNovaProxy.Functions;
+
+/// <summary>POST /v1/embeddings on InvokeModel (Titan Text Embeddings V2 or Nova multimodal embeddings), one call per
+/// input, a few in parallel, answers in input order.</summary>
+public sealed class Embeddings(ProxyConfiguration configuration, BedrockRuntimeClient bedrock) : IFunction
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var cancellationToken = context.RequestAborted;
+        var request = await JsonBody.ReadAsync(context.Request, OpenAiJsonContext.Default.EmbeddingRequest,
+            configuration.Options.Limits.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
+        var plan = EmbeddingsTranslator.Plan(request, configuration.Models);
+
+        var results = new (float[] Vector, int Tokens)[plan.Inputs.Count];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = configuration.Options.Bedrock.EmbeddingConcurrency, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(Enumerable.Range(0, plan.Inputs.Count), parallel, async (i, ct) =>
+        {
+            var text = plan.Inputs[i];
+            var result = await Upstream.CallAsync(() => bedrock.InvokeModelAsync(plan.Model.BedrockModelId, EmbeddingsTranslator.InvokeBody(plan, text), ct)).ConfigureAwait(false);
+            results[i] = EmbeddingsTranslator.ParseResult(plan, text, result);
+        }).ConfigureAwait(false);
+
+        await context.Response.WriteAsJsonAsync(EmbeddingsTranslator.Result(plan, results), OpenAiJsonContext.Wire.EmbeddingList, contentType: null, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,51 @@
+using System.Text.Json.Serialization.Metadata;
+using BedrockNovaProxy.Catalog;
+using BedrockNovaProxy.Configuration;
+using BedrockNovaProxy.OpenAi;
+using Microsoft.AspNetCore.Http;
+
+namespace BedrockNovaProxy.Functions;
+
+/// <summary>GET /v1/models and GET /v1/models/{id}: the customer's aliases, then the Nova models themselves
+/// (models past their end of life are left out).</summary>
+public sealed class Models(ProxyConfiguration configuration, TimeProvider time) : IFunction
+{
+    public const string AliasOwner = "bedrock-nova-proxy";
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var list = List(configuration.Models, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
+        if (context.Request.RouteValues.TryGetValue("id", out var raw) && raw is string id)
+        {
+            var model = list.Find(m => m.Id == id) ?? ModelById(configuration.Models, id);
+            if (model is null)
+            {
+                throw new OpenAiException(OpenAiError.ModelNotFound(id));
+            }
+
+            return Write(context, model, OpenAiJsonContext.Wire.ModelInfo);
+        }
+
+        return Write(context, new ModelList { Data = list }, OpenAiJsonContext.Wire.ModelList);
+    }
+
+    public static List<ModelInfo> List(ModelResolver models, DateOnly today) =>
+    [
+        .. models.Aliases.Select(a => Info(a.RequestedName, a.Spec, AliasOwner)),
+        .. ModelCatalog.All.Where(m => !m.IsEndOfLife(today)).Select(m => Info(m.Id, m, "amazon")),
+    ];
+
+    /// <summary>Any id the proxy would accept in a request (profile ids, ARNs) can also be looked up.</summary>
+    private static ModelInfo? ModelById(ModelResolver models, string id) =>
+        models.Resolve(id) is { } resolved ? Info(id, resolved.Spec, "amazon") : null;
+
+    private static ModelInfo Info(string id, ModelSpec spec, string owner) => new()
+    {
+        Id = id,
+        Created = new DateTimeOffset(spec.Released.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeSeconds(),
+        OwnedBy = owner,
+    };
+
+    private static Task Write<T>(HttpContext context, T value, JsonTypeInfo<T> typeInfo) =>
+        context.Response.WriteAsJsonAsync(value, typeInfo, contentType: null, context.RequestAborted);
+}

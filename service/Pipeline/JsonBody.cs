@@ -1,0 +1,165 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using BedrockNovaProxy.OpenAi;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace BedrockNovaProxy.Pipeline;
+
+/// <summary>Reads a JSON request body into a source-generated type, within the body size limit. Malformed JSON
+/// and wrong types become a 400 that names the field ("messages[0].role") and what was expected there.</summary>
+public static class JsonBody
+{
+    public static async Task<T> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo, long limit, CancellationToken cancellationToken)
+        where T : class
+    {
+        var bytes = await ReadBytesAsync(request, limit, cancellationToken).ConfigureAwait(false);
+        return Parse(bytes, typeInfo);
+    }
+
+    public static T Parse<T>(ReadOnlyMemory<byte> bytes, JsonTypeInfo<T> typeInfo)
+        where T : class
+    {
+        if (bytes.IsEmpty)
+        {
+            throw new OpenAiException(OpenAiError.Invalid("The request body is empty; expected a JSON object."));
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(bytes.Span, typeInfo)
+                ?? throw new OpenAiException(OpenAiError.Invalid("The request body is JSON null; expected a JSON object."));
+        }
+        catch (JsonException e)
+        {
+            throw new OpenAiException(Describe(e, bytes, typeInfo));
+        }
+    }
+
+    private static async Task<ReadOnlyMemory<byte>> ReadBytesAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > limit)
+        {
+            throw new OpenAiException(OpenAiError.TooLarge(limit));
+        }
+
+        // Kestrel enforces the same limit on chunked bodies; other servers (Lambda) get it checked here too.
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+        {
+            feature.MaxRequestBodySize = limit;
+        }
+
+        var buffer = new MemoryStream(request.ContentLength is { } length ? (int)length : 4096);
+        var chunk = new byte[16 * 1024];
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + read > limit)
+                {
+                    throw new OpenAiException(OpenAiError.TooLarge(limit));
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw new OpenAiException(OpenAiError.TooLarge(limit));
+        }
+
+        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+    }
+
+    /// <summary>Turns System.Text.Json's exception into OpenAI's words. The expected type comes from the
+    /// source-generated metadata along the failing path; what was sent comes from the body itself.</summary>
+    internal static OpenAiError Describe<T>(JsonException e, ReadOnlyMemory<byte> body, JsonTypeInfo<T> typeInfo)
+    {
+        var segments = JsonPath.Parse(e.Path);
+        var param = JsonPath.Format(segments);
+        var expected = segments.Count == 0 ? null : ExpectedAt(typeInfo, segments);
+        var actual = ActualAt(body, segments);
+        if (expected is not null && actual is not null && param.Length > 0)
+        {
+            return OpenAiError.Invalid($"Invalid type for '{param}': expected {expected}, but got {actual} instead.", param, "invalid_type");
+        }
+
+        if (segments.Count == 0 && actual is not null and not "an object")
+        {
+            return OpenAiError.Invalid($"The request body must be a JSON object, but got {actual} instead.");
+        }
+
+        var where = e.LineNumber is { } line ? $" (line {line + 1}, position {e.BytePositionInLine + 1})" : "";
+        return OpenAiError.Invalid(
+            $"We could not parse the JSON body of your request{where}: expected a JSON object as described in the OpenAI API reference.",
+            param.Length > 0 ? param : null);
+    }
+
+    private static string? ExpectedAt(JsonTypeInfo root, List<object> segments)
+    {
+        var info = root;
+        foreach (var segment in segments)
+        {
+            var next = segment switch
+            {
+                string name => info.Properties.FirstOrDefault(p => p.Name == name)?.PropertyType,
+                _ => info.ElementType,
+            };
+            if (next is null)
+            {
+                return null;
+            }
+
+            info = root.Options.GetTypeInfo(next);
+        }
+
+        var type = Nullable.GetUnderlyingType(info.Type) ?? info.Type;
+        return type switch
+        {
+            _ when type == typeof(string) => "a string",
+            _ when type == typeof(bool) => "a boolean",
+            _ when type == typeof(int) || type == typeof(long) => "an integer",
+            _ when type == typeof(double) || type == typeof(float) || type == typeof(decimal) => "a number",
+            _ when type == typeof(JsonElement) => null,
+            _ => info.Kind switch
+            {
+                JsonTypeInfoKind.Enumerable => "an array",
+                JsonTypeInfoKind.Object or JsonTypeInfoKind.Dictionary => "an object",
+                _ => null,
+            },
+        };
+    }
+
+    private static string? ActualAt(ReadOnlyMemory<byte> body, List<object> segments)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            var element = doc.RootElement;
+            foreach (var segment in segments)
+            {
+                if (segment is string name && element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var child))
+                {
+                    element = child;
+                }
+                else if (segment is int index && element.ValueKind == JsonValueKind.Array && index < element.GetArrayLength())
+                {
+                    element = element[index];
+                }
+                else
+                {
+                    return null;
+                }
+            }
+
+            return element.ValueKind == JsonValueKind.Number
+                ? element.TryGetInt64(out _) ? "an integer" : "a number"
+                : Translation.JsonHelpers.Describe(element.ValueKind);
+        }
+        catch (JsonException)
+        {
+            return null; // the body is not JSON at all
+        }
+    }
+}

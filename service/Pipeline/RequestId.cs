@@ -1,0 +1,23 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http;
+
+namespace BedrockNovaProxy.Pipeline;
+
+/// <summary>Gives every request an id, returned as `x-request-id` (as OpenAI does) and used as the trace
+/// identifier in logs. A well-formed id from the caller (or from the Lambda invocation) is kept.</summary>
+public sealed partial class RequestId(RequestDelegate next)
+{
+    public const string Header = "x-request-id";
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var incoming = context.Request.Headers[Header].ToString();
+        var id = incoming.Length is > 0 and <= 128 && SafeId().IsMatch(incoming) ? incoming : "req_" + Guid.NewGuid().ToString("N");
+        context.TraceIdentifier = id;
+        context.Response.Headers[Header] = id;
+        return next(context);
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9._:-]+$")]
+    private static partial Regex SafeId();
+}

@@ -1,0 +1,1 @@
+await BedrockNovaProxy.ProxyApp.Build(args).RunAsync();

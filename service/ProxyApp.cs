@@ -1,0 +1,68 @@
+using System.Net;
+using BedrockNovaProxy.Bedrock;
+using BedrockNovaProxy.Configuration;
+using BedrockNovaProxy.Functions;
+using BedrockNovaProxy.Pipeline;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace BedrockNovaProxy;
+
+/// <summary>Composes the proxy: one worker process with its own host, DI and middleware. The same app serves
+/// under Kestrel (containers, laptops) and on the Lambda Runtime API.</summary>
+public static class ProxyApp
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        configure?.Invoke(builder);
+
+        var configuration = ProxyConfiguration.Load(builder.Configuration);
+        var services = builder.Services;
+        services.AddSingleton(configuration);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IAwsCredentialSource, DefaultAwsCredentialSource>();
+        services.AddSingleton(sp => new BedrockRuntimeClient(
+            CreateHttpClient(configuration.Options.Bedrock),
+            new SigV4Signer(configuration.BedrockEndpoint, configuration.Region),
+            sp.GetRequiredService<IAwsCredentialSource>(),
+            sp.GetRequiredService<TimeProvider>(),
+            configuration.Options.Bedrock.RequestTimeout));
+        services.AddSingleton<Readiness>();
+        services.AddSingleton<Health>();
+        services.AddSingleton<Ready>();
+        services.AddSingleton<Models>();
+        services.AddSingleton<ChatCompletions>();
+        services.AddSingleton<Embeddings>();
+        services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = configuration.Options.Limits.MaxRequestBodyBytes);
+
+        var app = builder.Build();
+        app.UseMiddleware<RequestId>();
+        app.UseMiddleware<ErrorHandling>();
+        app.MapFunction<Health>("GET", "/health");
+        app.MapFunction<Ready>("GET", "/ready");
+        app.MapFunction<Models>("GET", "/v1/models");
+        app.MapFunction<Models>("GET", "/v1/models/{**id}");
+        app.MapFunction<ChatCompletions>("POST", "/v1/chat/completions");
+        app.MapFunction<Embeddings>("POST", "/v1/embeddings");
+        return app;
+    }
+
+    /// <summary>One pooled client for the process: keep-alive connections, recycled every few minutes so DNS changes
+    /// are seen; HTTP/2 where the endpoint offers it. Timeouts are per call (BedrockRuntimeClient), not here.</summary>
+    private static HttpClient CreateHttpClient(BedrockOptions options) => new(new SocketsHttpHandler
+    {
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+        ConnectTimeout = options.ConnectTimeout,
+        AutomaticDecompression = DecompressionMethods.None,
+        EnableMultipleHttp2Connections = true,
+    })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+        DefaultRequestVersion = HttpVersion.Version20,
+        DefaultVersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+    };
+}

@@ -1,0 +1,85 @@
+using System.Text;
+using BedrockNovaProxy.Bedrock;
+using BedrockNovaProxy.OpenAi;
+
+namespace BedrockNovaProxy.Translation;
+
+/// <summary>Converse response -> OpenAI chat completion. Pure.</summary>
+public static class ChatResponseTranslator
+{
+    public static ChatCompletion Translate(ConverseResponse response, ChatTranslation call, string id, long created)
+    {
+        var blocks = response.Output?.Message?.Content ?? [];
+        var text = new StringBuilder();
+        var reasoning = new StringBuilder();
+        var toolCalls = new List<ResponseToolCall>();
+        string? json = null;
+        foreach (var block in blocks)
+        {
+            if (block.Text is { } t)
+            {
+                text.Append(t);
+            }
+            else if (block.ReasoningContent?.ReasoningText?.Text is { } r)
+            {
+                reasoning.Append(r);
+            }
+            else if (block.ToolUse is { } use)
+            {
+                if (use.Name == call.JsonTool)
+                {
+                    json = use.Input.GetRawText();
+                }
+                else
+                {
+                    toolCalls.Add(new ResponseToolCall
+                    {
+                        Id = use.ToolUseId,
+                        Function = new ResponseFunctionCall { Name = use.Name, Arguments = use.Input.GetRawText() },
+                    });
+                }
+            }
+        }
+
+        // response_format: the JSON the model handed its tool is the whole answer; preamble text is dropped.
+        var content = json ?? (text.Length > 0 ? text.ToString() : null);
+        var finish = json is not null && toolCalls.Count == 0 ? FinishReasons.Stop : FinishReasons.Map(response.StopReason);
+        return new ChatCompletion
+        {
+            Id = id,
+            Created = created,
+            Model = call.Model.RequestedName,
+            Choices =
+            [
+                new ChatChoice
+                {
+                    Index = 0,
+                    Message = new AssistantMessage
+                    {
+                        Content = content,
+                        ReasoningContent = reasoning.Length > 0 ? reasoning.ToString() : null,
+                        ToolCalls = toolCalls.Count > 0 ? toolCalls : null,
+                    },
+                    FinishReason = finish,
+                },
+            ],
+            Usage = UsageOf(response.Usage),
+        };
+    }
+
+    /// <summary>prompt_tokens counts everything read, cached or not (total - output, as Bedrock's totalTokens
+    /// includes cache reads and writes); cached_tokens is the part served from the prompt cache.</summary>
+    public static Usage UsageOf(TokenUsage? usage)
+    {
+        usage ??= new TokenUsage();
+        var prompt = Math.Max(usage.InputTokens, usage.TotalTokens - usage.OutputTokens);
+        return new Usage
+        {
+            PromptTokens = prompt,
+            CompletionTokens = usage.OutputTokens,
+            TotalTokens = prompt + usage.OutputTokens,
+            PromptTokensDetails = new PromptTokensDetails { CachedTokens = usage.CacheReadInputTokens ?? 0 },
+            CompletionTokensDetails = new CompletionTokensDetails { ReasoningTokens = 0 },
+        };
+    }
+}

@@ -1,0 +1,110 @@
+using System.Text;
+using BedrockNovaProxy.Bedrock;
+using BedrockNovaProxy.OpenAi;
+
+namespace BedrockNovaProxy.Translation;
+
+/// <summary>ConverseStream events -> OpenAI chat.completion.chunk objects, one event at a time. Pure and stateful:
+/// it remembers which content block is which tool call, so tool calls get OpenAI's 0-based indexes however Bedrock
+/// numbers its blocks (text blocks and tool blocks share contentBlockIndex).</summary>
+public sealed class ChatStreamTranslator(ChatTranslation call, string id, long created)
+{
+    private readonly Dictionary<int, int> _toolIndexByBlock = [];
+    private readonly HashSet<int> _jsonBlocks = [];
+    private readonly StringBuilder _heldText = new();
+    private bool _jsonAnswered;
+
+    public bool Finished { get; private set; }
+
+    public IEnumerable<ChatCompletionChunk> Translate(ConverseStreamEvent streamEvent)
+    {
+        switch (streamEvent)
+        {
+            case ConverseStreamEvent.MessageStart:
+                yield return Chunk(new ChunkDelta { Role = "assistant", Content = "" });
+                break;
+
+            case ConverseStreamEvent.BlockStart { Value: { Start.ToolUse: { } tool } start }:
+                if (tool.Name == call.JsonTool)
+                {
+                    _jsonBlocks.Add(start.ContentBlockIndex);
+                    _jsonAnswered = true;
+                    break;
+                }
+
+                var index = _toolIndexByBlock.Count;
+                _toolIndexByBlock[start.ContentBlockIndex] = index;
+                yield return Chunk(new ChunkDelta
+                {
+                    ToolCalls = [new ChunkToolCall { Index = index, Id = tool.ToolUseId, Type = "function", Function = new ChunkFunctionCall { Name = tool.Name, Arguments = "" } }],
+                });
+                break;
+
+            case ConverseStreamEvent.BlockDelta { Value: { Delta: { } delta } block }:
+                if (delta.Text is { Length: > 0 } text)
+                {
+                    // With response_format the answer is the JSON tool's input; text is held back in case no
+                    // JSON comes (then it is the answer after all).
+                    if (call.JsonTool is not null)
+                    {
+                        _heldText.Append(text);
+                    }
+                    else
+                    {
+                        yield return Chunk(new ChunkDelta { Content = text });
+                    }
+                }
+                else if (delta.ToolUse?.Input is { Length: > 0 } fragment)
+                {
+                    if (_jsonBlocks.Contains(block.ContentBlockIndex))
+                    {
+                        yield return Chunk(new ChunkDelta { Content = fragment });
+                    }
+                    else if (_toolIndexByBlock.TryGetValue(block.ContentBlockIndex, out var toolIndex))
+                    {
+                        yield return Chunk(new ChunkDelta
+                        {
+                            ToolCalls = [new ChunkToolCall { Index = toolIndex, Function = new ChunkFunctionCall { Arguments = fragment } }],
+                        });
+                    }
+                }
+                else if (delta.ReasoningContent?.Text is { Length: > 0 } reasoning)
+                {
+                    yield return Chunk(new ChunkDelta { ReasoningContent = reasoning });
+                }
+
+                break;
+
+            case ConverseStreamEvent.MessageStop { Value: var stop }:
+                if (!_jsonAnswered && _heldText.Length > 0)
+                {
+                    yield return Chunk(new ChunkDelta { Content = _heldText.ToString() });
+                }
+
+                var finish = _jsonAnswered && _toolIndexByBlock.Count == 0 ? FinishReasons.Stop : FinishReasons.Map(stop.StopReason);
+                Finished = true;
+                yield return Chunk(new ChunkDelta(), finish);
+                break;
+
+            case ConverseStreamEvent.Metadata { Value: var metadata } when call.IncludeUsage:
+                yield return new ChatCompletionChunk
+                {
+                    Id = id,
+                    Created = created,
+                    Model = call.Model.RequestedName,
+                    Choices = [],
+                    Usage = OptionalUsage.Of(ChatResponseTranslator.UsageOf(metadata.Usage)),
+                };
+                break;
+        }
+    }
+
+    private ChatCompletionChunk Chunk(ChunkDelta delta, string? finishReason = null) => new()
+    {
+        Id = id,
+        Created = created,
+        Model = call.Model.RequestedName,
+        Choices = [new ChunkChoice { Index = 0, Delta = delta, FinishReason = finishReason }],
+        Usage = call.IncludeUsage ? OptionalUsage.Null : default,
+    };
+}
