@@ -2,6 +2,7 @@ using System.Net;
 using BedrockNovaProxy.Bedrock;
 using BedrockNovaProxy.Configuration;
 using BedrockNovaProxy.Functions;
+using BedrockNovaProxy.Lambda;
 using BedrockNovaProxy.Pipeline;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -18,6 +19,7 @@ public static class ProxyApp
     {
         var builder = WebApplication.CreateSlimBuilder(args);
         configure?.Invoke(builder);
+        builder.UseLambdaRuntimeWhenPresent();
 
         var configuration = ProxyConfiguration.Load(builder.Configuration);
         var services = builder.Services;
@@ -41,6 +43,7 @@ public static class ProxyApp
         var app = builder.Build();
         app.UseMiddleware<RequestId>();
         app.UseMiddleware<ErrorHandling>();
+        app.UseMiddleware<Deadline>();
         app.MapFunction<Health>("GET", "/health");
         app.MapFunction<Ready>("GET", "/ready");
         app.MapFunction<Models>("GET", "/v1/models");

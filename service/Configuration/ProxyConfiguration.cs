@@ -62,6 +62,16 @@ public sealed partial record ProxyConfiguration(ProxyOptions Options, string Reg
             errors.Add("Proxy:Bedrock:EmbeddingConcurrency must be at least 1.");
         }
 
+        if (options.Limits.RequestTimeout <= TimeSpan.Zero)
+        {
+            errors.Add("Proxy:Limits:RequestTimeout must be positive.");
+        }
+
+        if (options.Lambda.Concurrency < 1)
+        {
+            errors.Add("Proxy:Lambda:Concurrency must be at least 1.");
+        }
+
         if (options.Limits.MaxRequestBodyBytes < 1024)
         {
             errors.Add("Proxy:Limits:MaxRequestBodyBytes must be at least 1024.");

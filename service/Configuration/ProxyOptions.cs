@@ -19,6 +19,8 @@ public sealed class ProxyOptions
     public BedrockOptions Bedrock { get; set; } = new();
 
     public LimitsOptions Limits { get; set; } = new();
+
+    public LambdaOptions Lambda { get; set; } = new();
 }
 
 public sealed class ModelAliasOptions
@@ -49,4 +51,22 @@ public sealed class LimitsOptions
 {
     /// <summary>Largest request body accepted; API Gateway's own limit is 10 MB and Lambda's 6 MB.</summary>
     public long MaxRequestBodyBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>Longest a request may take end to end; past it the client gets a 504 in OpenAI's shape. On Lambda the
+    /// invocation's own deadline (less <see cref="LambdaOptions.DeadlineMargin"/>) applies when it comes first.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromMinutes(10);
+}
+
+public sealed class LambdaOptions
+{
+    /// <summary>Answer invocations with streamed responses: true behind an API Gateway REST integration with
+    /// ResponseTransferMode STREAM or a Function URL with InvokeMode RESPONSE_STREAM. ALB events are always buffered.</summary>
+    public bool Streaming { get; set; }
+
+    /// <summary>Invocations served at once (Lambda Managed Instances hand out several; classic Lambda one).
+    /// Defaults to AWS_LAMBDA_MAX_CONCURRENCY, else 1.</summary>
+    public int Concurrency { get; set; } = int.TryParse(System.Environment.GetEnvironmentVariable("AWS_LAMBDA_MAX_CONCURRENCY"), out var n) && n > 0 ? n : 1;
+
+    /// <summary>Time kept in hand before the invocation deadline to answer 504 rather than be cut off by Lambda.</summary>
+    public TimeSpan DeadlineMargin { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -57,6 +57,10 @@ public sealed class ChatCompletions(ProxyConfiguration configuration, BedrockRun
         {
             failure = ErrorTranslator.FromStreamFormat();
         }
+        catch (OperationCanceledException) when (context.Features.Get<RequestDeadline>() is { Expired: true } deadline)
+        {
+            failure = deadline.Error;
+        }
 
         if (failure is null && !translator.Finished)
         {
@@ -65,7 +69,8 @@ public sealed class ChatCompletions(ProxyConfiguration configuration, BedrockRun
 
         if (failure is not null)
         {
-            await sse.WriteErrorAsync(failure, cancellationToken).ConfigureAwait(false);
+            // The request's own token may be the one that ran out; the error event still has to reach the client.
+            await sse.WriteErrorAsync(failure, CancellationToken.None).ConfigureAwait(false);
         }
         else
         {

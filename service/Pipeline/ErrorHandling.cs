@@ -35,6 +35,10 @@ public sealed partial class ErrorHandling(RequestDelegate next, ILogger<ErrorHan
                 : new OpenAiError(e.StatusCode, "The request could not be read: " + e.Message, OpenAiError.InvalidRequestType);
             await WriteOrAbortAsync(context, error).ConfigureAwait(false);
         }
+        catch (OperationCanceledException) when (context.Features.Get<RequestDeadline>() is { Expired: true } deadline)
+        {
+            await WriteOrAbortAsync(context, deadline.Error).ConfigureAwait(false);
+        }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             // The client went away; there is no one left to answer.

@@ -4,7 +4,8 @@ using Microsoft.AspNetCore.Http;
 namespace BedrockNovaProxy.Pipeline;
 
 /// <summary>Gives every request an id, returned as `x-request-id` (as OpenAI does) and used as the trace
-/// identifier in logs. A well-formed id from the caller (or from the Lambda invocation) is kept.</summary>
+/// identifier in logs. A well-formed id from the caller is kept; on Lambda, API Gateway's request id is used, so the
+/// id a client reports is the one in API Gateway's and the proxy's logs alike.</summary>
 public sealed partial class RequestId(RequestDelegate next)
 {
     public const string Header = "x-request-id";
@@ -12,7 +13,9 @@ public sealed partial class RequestId(RequestDelegate next)
     public Task InvokeAsync(HttpContext context)
     {
         var incoming = context.Request.Headers[Header].ToString();
-        var id = incoming.Length is > 0 and <= 128 && SafeId().IsMatch(incoming) ? incoming : "req_" + Guid.NewGuid().ToString("N");
+        var id = incoming.Length is > 0 and <= 128 && SafeId().IsMatch(incoming) ? incoming
+            : context.Features.Get<Lambda.ILambdaInvocationFeature>() is { } lambda ? lambda.ApiRequestId ?? lambda.RequestId
+            : "req_" + Guid.NewGuid().ToString("N");
         context.TraceIdentifier = id;
         context.Response.Headers[Header] = id;
         return next(context);
