@@ -1,0 +1,14 @@
+using System.Text.Json.Nodes;
+
+namespace BedrockNovaProxy.Emulators.Bedrock.Conversation;
+
+/// <summary>What the emulated model answers, before it is shaped as a Converse response or an event stream.</summary>
+public sealed record Reply(IReadOnlyList<ReplyBlock> Blocks, string StopReason, int InputTokens, int OutputTokens, int CacheReadTokens);
+
+public abstract record ReplyBlock;
+
+public sealed record ReplyText(string Text) : ReplyBlock;
+
+public sealed record ReplyReasoning(string Text) : ReplyBlock;
+
+public sealed record ReplyToolUse(string ToolUseId, string Name, JsonObject Input) : ReplyBlock;

@@ -1,0 +1,113 @@
+namespace BedrockNovaProxy.Emulators.Bedrock;
+
+/// <summary>Counters of what the emulator served, for tests (which wait on them instead of sleeping) and for
+/// load tests (which compare what the proxy sent with what it reported). Also served at GET /_emulator/stats.</summary>
+public sealed class EmulatorStats
+{
+    private readonly Lock _lock = new();
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _requests, _converse, _converseStream, _invoke, _authFailures, _errors, _faults, _inputTokens, _outputTokens, _inFlight, _cancelled;
+
+    public long Requests => Interlocked.Read(ref _requests);
+    public long Converse => Interlocked.Read(ref _converse);
+    public long ConverseStream => Interlocked.Read(ref _converseStream);
+    public long InvokeModel => Interlocked.Read(ref _invoke);
+    public long AuthFailures => Interlocked.Read(ref _authFailures);
+    public long Errors => Interlocked.Read(ref _errors);
+    public long FaultsInjected => Interlocked.Read(ref _faults);
+    public long InputTokens => Interlocked.Read(ref _inputTokens);
+    public long OutputTokens => Interlocked.Read(ref _outputTokens);
+    public long InFlight => Interlocked.Read(ref _inFlight);
+
+    /// <summary>Requests whose caller went away before the answer was complete.</summary>
+    public long Cancelled => Interlocked.Read(ref _cancelled);
+
+    /// <summary>Completes when <paramref name="condition"/> holds; re-checked after every change.</summary>
+    public async Task WaitUntilAsync(Func<EmulatorStats, bool> condition, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task changed;
+            lock (_lock)
+            {
+                changed = _changed.Task;
+            }
+
+            if (condition(this))
+            {
+                return;
+            }
+
+            await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public object Snapshot() => new Dictionary<string, long>
+    {
+        ["requests"] = Requests,
+        ["converse"] = Converse,
+        ["converseStream"] = ConverseStream,
+        ["invokeModel"] = InvokeModel,
+        ["authFailures"] = AuthFailures,
+        ["errors"] = Errors,
+        ["faultsInjected"] = FaultsInjected,
+        ["inputTokens"] = InputTokens,
+        ["outputTokens"] = OutputTokens,
+        ["inFlight"] = InFlight,
+        ["cancelled"] = Cancelled,
+    };
+
+    internal void Started(string operation)
+    {
+        Interlocked.Increment(ref _requests);
+        Interlocked.Increment(ref _inFlight);
+        switch (operation)
+        {
+            case "converse":
+                Interlocked.Increment(ref _converse);
+                break;
+            case "converse-stream":
+                Interlocked.Increment(ref _converseStream);
+                break;
+            default:
+                Interlocked.Increment(ref _invoke);
+                break;
+        }
+
+        Changed();
+    }
+
+    internal void Finished() => Bump(ref _inFlight, -1);
+
+    internal void AuthFailed() => Bump(ref _authFailures);
+
+    internal void Failed() => Bump(ref _errors);
+
+    internal void FaultInjected() => Bump(ref _faults);
+
+    internal void CallerCancelled() => Bump(ref _cancelled);
+
+    internal void Tokens(int input, int output)
+    {
+        Interlocked.Add(ref _inputTokens, input);
+        Bump(ref _outputTokens, output);
+    }
+
+    private void Bump(ref long counter, long by = 1)
+    {
+        Interlocked.Add(ref counter, by);
+        Changed();
+    }
+
+    private void Changed()
+    {
+        TaskCompletionSource previous;
+        lock (_lock)
+        {
+            previous = _changed;
+            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        previous.TrySetResult();
+    }
+}

@@ -1,0 +1,13 @@
+namespace BedrockNovaProxy.Emulators.Bedrock;
+
+/// <summary>The fixed credentials the emulator accepts. They are test values, known to everyone, and grant nothing
+/// anywhere else; the proxy, the tests and the AppHost use them to sign requests to the emulator.</summary>
+public static class LocalCredentials
+{
+    public const string AccessKeyId = "BNPLOCALTESTACCESSKEY";
+    public const string SecretAccessKey = "bnp-local-test-secret-not-a-real-key";
+    public const string Region = "us-east-1";
+
+    /// <summary>A Bedrock API key (Authorization: Bearer ...), the alternative to SigV4 that Bedrock accepts.</summary>
+    public const string BearerToken = "bnp-local-bedrock-api-key";
+}

@@ -1,0 +1,107 @@
+using System.Text.Json.Nodes;
+using BedrockNovaProxy.Emulators.Bedrock.Conversation;
+
+namespace BedrockNovaProxy.Emulators.Bedrock.Wire;
+
+/// <summary>One ConverseStream event: its union member name, flat JSON payload, and how many output tokens it
+/// carries (for pacing by the latency model).</summary>
+public sealed record StreamEvent(string Type, JsonObject Payload, int Tokens);
+
+/// <summary>Shapes a <see cref="Reply"/> as a Converse response body or as the ConverseStream event sequence:
+/// messageStart, per block [contentBlockStart for tool use] contentBlockDelta* contentBlockStop, messageStop,
+/// metadata (usage comes last, after messageStop, as Bedrock sends it). Pure.</summary>
+public static class ConverseResponses
+{
+    public static JsonObject Response(Reply reply, long latencyMs) => new()
+    {
+        ["output"] = new JsonObject
+        {
+            ["message"] = new JsonObject
+            {
+                ["role"] = "assistant",
+                ["content"] = new JsonArray([.. reply.Blocks.Select(Content)]),
+            },
+        },
+        ["stopReason"] = reply.StopReason,
+        ["usage"] = Usage(reply),
+        ["metrics"] = new JsonObject { ["latencyMs"] = latencyMs },
+    };
+
+    public static IEnumerable<StreamEvent> Events(Reply reply, long latencyMs)
+    {
+        yield return new StreamEvent("messageStart", new JsonObject { ["role"] = "assistant" }, 0);
+        for (var index = 0; index < reply.Blocks.Count; index++)
+        {
+            switch (reply.Blocks[index])
+            {
+                case ReplyText text:
+                    foreach (var piece in Tokenizer.Pieces(text.Text))
+                    {
+                        yield return Delta(index, new JsonObject { ["text"] = piece }, 1);
+                    }
+
+                    break;
+                case ReplyReasoning reasoning:
+                    yield return Delta(index, new JsonObject { ["reasoningContent"] = new JsonObject { ["text"] = reasoning.Text } }, 1);
+                    break;
+                case ReplyToolUse use:
+                    yield return new StreamEvent("contentBlockStart", new JsonObject
+                    {
+                        ["start"] = new JsonObject { ["toolUse"] = new JsonObject { ["toolUseId"] = use.ToolUseId, ["name"] = use.Name } },
+                        ["contentBlockIndex"] = index,
+                    }, 0);
+
+                    // Tool input arrives as fragments of JSON text that only parse once joined.
+                    var json = use.Input.ToJsonString();
+                    var half = json.Length / 2;
+                    foreach (var fragment in new[] { json[..half], json[half..] }.Where(f => f.Length > 0))
+                    {
+                        yield return Delta(index, new JsonObject { ["toolUse"] = new JsonObject { ["input"] = fragment } }, Tokenizer.Count(fragment));
+                    }
+
+                    break;
+            }
+
+            yield return new StreamEvent("contentBlockStop", new JsonObject { ["contentBlockIndex"] = index }, 0);
+        }
+
+        yield return new StreamEvent("messageStop", new JsonObject { ["stopReason"] = reply.StopReason }, 0);
+        yield return new StreamEvent("metadata", new JsonObject
+        {
+            ["usage"] = Usage(reply),
+            ["metrics"] = new JsonObject { ["latencyMs"] = latencyMs },
+        }, 0);
+    }
+
+    private static StreamEvent Delta(int index, JsonObject delta, int tokens) =>
+        new("contentBlockDelta", new JsonObject { ["contentBlockIndex"] = index, ["delta"] = delta }, tokens);
+
+    private static JsonObject Content(ReplyBlock block) => block switch
+    {
+        ReplyText t => new JsonObject { ["text"] = t.Text },
+        ReplyReasoning r => new JsonObject { ["reasoningContent"] = new JsonObject { ["reasoningText"] = new JsonObject { ["text"] = r.Text } } },
+        ReplyToolUse u => new JsonObject
+        {
+            ["toolUse"] = new JsonObject { ["toolUseId"] = u.ToolUseId, ["name"] = u.Name, ["input"] = u.Input.DeepClone() },
+        },
+        _ => throw new ArgumentOutOfRangeException(nameof(block)),
+    };
+
+    private static JsonObject Usage(Reply reply)
+    {
+        var usage = new JsonObject
+        {
+            ["inputTokens"] = reply.InputTokens - reply.CacheReadTokens,
+            ["outputTokens"] = reply.OutputTokens,
+            ["totalTokens"] = reply.InputTokens + reply.OutputTokens,
+        };
+        if (reply.CacheReadTokens > 0)
+        {
+            // Bedrock counts cache reads apart from inputTokens; totalTokens includes both.
+            usage["cacheReadInputTokens"] = reply.CacheReadTokens;
+            usage["cacheWriteInputTokens"] = 0;
+        }
+
+        return usage;
+    }
+}
