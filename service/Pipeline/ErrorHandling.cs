@@ -15,7 +15,8 @@ public sealed partial class ErrorHandling(RequestDelegate next, ILogger<ErrorHan
         try
         {
             await next(context).ConfigureAwait(false);
-            if (!context.Response.HasStarted && context.Response.StatusCode is 404 or 405 && context.GetEndpoint() is null)
+            if (!context.Response.HasStarted && context.Response.StatusCode is 404 or 405
+                && (context.GetEndpoint() is null || context.Response.StatusCode == 405))
             {
                 var request = context.Request;
                 await WriteAsync(context, context.Response.StatusCode == 404

@@ -17,7 +17,13 @@ public sealed partial class RequestId(RequestDelegate next)
             : context.Features.Get<Lambda.ILambdaInvocationFeature>() is { } lambda ? lambda.ApiRequestId ?? lambda.RequestId
             : "req_" + Guid.NewGuid().ToString("N");
         context.TraceIdentifier = id;
-        context.Response.Headers[Header] = id;
+        // Set as the response starts, so an error answer that clears the response still carries the id.
+        context.Response.OnStarting(static state =>
+        {
+            var c = (HttpContext)state;
+            c.Response.Headers[Header] = c.TraceIdentifier;
+            return Task.CompletedTask;
+        }, context);
         return next(context);
     }
 

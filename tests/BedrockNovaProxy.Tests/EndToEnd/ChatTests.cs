@@ -1,0 +1,211 @@
+using System.Text.Json;
+using OpenAI.Chat;
+
+[assembly: AssemblyFixture(typeof(BedrockNovaProxy.Tests.EndToEnd.LocalSystems))]
+
+namespace BedrockNovaProxy.Tests.EndToEnd;
+
+/// <summary>The official OpenAI .NET SDK against the proxy and the local Bedrock, once per hosting mode.</summary>
+public class ChatTests(LocalSystems systems)
+{
+    public static TheoryData<Hosting> Hostings => new(Enum.GetValues<Hosting>());
+
+    private static readonly BinaryData WeatherSchema = BinaryData.FromString(
+        """{"type":"object","properties":{"city":{"type":"string"},"unit":{"type":"string","enum":["celsius","fahrenheit"]}},"required":["city"]}""");
+
+    // A 1x1 PNG.
+    private static readonly byte[] Png = Convert.FromBase64String(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
+
+    private async Task<ChatClient> Chat(Hosting hosting, string model = "gpt-4o") =>
+        (await systems.GetAsync(hosting)).OpenAi.GetChatClient(model);
+
+    [Theory]
+    [MemberData(nameof(Hostings))]
+    public async Task Completes_a_chat_through_an_alias(Hosting hosting)
+    {
+        var chat = await Chat(hosting);
+
+        ChatCompletion completion = await chat.CompleteChatAsync(
+            [new SystemChatMessage("Be brief."), new UserChatMessage("Hello there")], cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal("You said: Hello there", completion.Content[0].Text);
+        Assert.Equal(ChatFinishReason.Stop, completion.FinishReason);
+        Assert.Equal("gpt-4o", completion.Model);
+        Assert.StartsWith("chatcmpl-", completion.Id);
+        Assert.Equal(ChatMessageRole.Assistant, completion.Role);
+        // "Be brief." is 3 tokens and "Hello there" 2 for the emulator's tokenizer; the answer is 5.
+        Assert.Equal(5, completion.Usage.InputTokenCount);
+        Assert.Equal(5, completion.Usage.OutputTokenCount);
+        Assert.Equal(10, completion.Usage.TotalTokenCount);
+    }
+
+    [Theory]
+    [MemberData(nameof(Hostings))]
+    public async Task Honours_max_tokens_and_stop_sequences(Hosting hosting)
+    {
+        var chat = await Chat(hosting, "gpt-4o-mini");
+        var ct = TestContext.Current.CancellationToken;
+
+        ChatCompletion truncated = await chat.CompleteChatAsync([new UserChatMessage("one two three four five")],
+            new ChatCompletionOptions { MaxOutputTokenCount = 3 }, ct);
+        ChatCompletion stopped = await chat.CompleteChatAsync([new UserChatMessage("one two three four five")],
+            new ChatCompletionOptions { StopSequences = { "four" } }, ct);
+
+        Assert.Equal(("You said:", ChatFinishReason.Length, 3), (truncated.Content[0].Text, truncated.FinishReason, truncated.Usage.OutputTokenCount));
+        Assert.Equal(("You said: one two three ", ChatFinishReason.Stop), (stopped.Content[0].Text, stopped.FinishReason));
+    }
+
+    [Theory]
+    [MemberData(nameof(Hostings))]
+    public async Task Streams_content_then_finish_reason_then_usage(Hosting hosting)
+    {
+        var chat = await Chat(hosting);
+        var updates = new List<StreamingChatCompletionUpdate>();
+
+        await foreach (var update in chat.CompleteChatStreamingAsync([new UserChatMessage("stream this please")], cancellationToken: TestContext.Current.CancellationToken))
+        {
+            updates.Add(update);
+        }
+
+        var text = string.Concat(updates.SelectMany(u => u.ContentUpdate).Select(p => p.Text));
+        Assert.Equal("You said: stream this please", text);
+        Assert.True(updates.Count(u => u.ContentUpdate.Count > 0) >= 5, "one chunk per upstream delta, not one buffered chunk");
+        Assert.Equal(ChatMessageRole.Assistant, updates[0].Role);
+        Assert.Equal(ChatFinishReason.Stop, updates.Single(u => u.FinishReason is not null).FinishReason);
+        var usage = updates.Last().Usage;
+        Assert.NotNull(usage);
+        Assert.Equal((3, 6), (usage.InputTokenCount, usage.OutputTokenCount));
+        Assert.All(updates, u => Assert.Equal("gpt-4o", u.Model));
+        Assert.Single(updates.Select(u => u.CompletionId).Distinct());
+    }
+
+    [Theory]
+    [MemberData(nameof(Hostings))]
+    public async Task Runs_a_full_tool_round_trip(Hosting hosting)
+    {
+        var chat = await Chat(hosting);
+        var ct = TestContext.Current.CancellationToken;
+        var options = new ChatCompletionOptions { Tools = { ChatTool.CreateFunctionTool("get_weather", "Current weather for a city", WeatherSchema) } };
+        List<ChatMessage> messages = [new UserChatMessage("Use get_weather for city=Paris")];
+
+        ChatCompletion call = await chat.CompleteChatAsync(messages, options, ct);
+
+        Assert.Equal(ChatFinishReason.ToolCalls, call.FinishReason);
+        var toolCall = Assert.Single(call.ToolCalls);
+        Assert.Equal("get_weather", toolCall.FunctionName);
+        Assert.Equal("Paris", JsonDocument.Parse(toolCall.FunctionArguments).RootElement.GetProperty("city").GetString());
+        Assert.False(string.IsNullOrEmpty(toolCall.Id));
+
+        messages.Add(new AssistantChatMessage(call));
+        messages.Add(new ToolChatMessage(toolCall.Id, """{"temperature":21,"unit":"celsius"}"""));
+        ChatCompletion answer = await chat.CompleteChatAsync(messages, options, ct);
+
+        Assert.Equal(ChatFinishReason.Stop, answer.FinishReason);
+        Assert.Equal("""Tool results: get_weather returned {"temperature":21,"unit":"celsius"}""", answer.Content[0].Text);
+    }
+
+    [Theory]
+    [MemberData(nameof(Hostings))]
+    public async Task Streams_tool_calls_with_index_id_name_and_argument_fragments(Hosting hosting)
+    {
+        var chat = await Chat(hosting);
+        var options = new ChatCompletionOptions
+        {
+            Tools = { ChatTool.CreateFunctionTool("get_weather", "Current weather", WeatherSchema) },
+            ToolChoice = ChatToolChoice.CreateRequiredChoice(),
+        };
+        var updates = new List<StreamingChatToolCallUpdate>();
+        ChatFinishReason? finish = null;
+
+        await foreach (var update in chat.CompleteChatStreamingAsync([new UserChatMessage("weather city=Oslo unit=fahrenheit")], options, TestContext.Current.CancellationToken))
+        {
+            updates.AddRange(update.ToolCallUpdates);
+            finish ??= update.FinishReason;
+        }
+
+        Assert.Equal(ChatFinishReason.ToolCalls, finish);
+        Assert.True(updates.Count >= 2, "arguments arrive in fragments");
+        Assert.All(updates, u => Assert.Equal(0, u.Index));
+        Assert.Equal("get_weather", updates[0].FunctionName);
+        Assert.False(string.IsNullOrEmpty(updates[0].ToolCallId));
+        var arguments = string.Concat(updates.Select(u => u.FunctionArgumentsUpdate?.ToString()));
+        Assert.Equal("""{"city":"Oslo","unit":"fahrenheit"}""", arguments);
+    }
+
+    [Theory]
+    [MemberData(nameof(Hostings))]
+    public async Task Sends_images_as_data_urls(Hosting hosting)
+    {
+        var chat = await Chat(hosting);
+
+        ChatCompletion completion = await chat.CompleteChatAsync(
+            [new UserChatMessage(ChatMessageContentPart.CreateTextPart("What is this?"), ChatMessageContentPart.CreateImagePart(BinaryData.FromBytes(Png), "image/png"))],
+            cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal($"You said: What is this? I see 1 image: png ({Png.Length} bytes).", completion.Content[0].Text);
+    }
+
+    [Theory]
+    [MemberData(nameof(Hostings))]
+    public async Task Returns_json_schema_answers_as_message_content(Hosting hosting)
+    {
+        var chat = await Chat(hosting);
+        var schema = BinaryData.FromString(
+            """{"type":"object","properties":{"name":{"type":"string"},"age":{"type":"integer"},"tags":{"type":"array","items":{"type":"string"}}},"required":["name","age","tags"],"additionalProperties":false}""");
+        var options = new ChatCompletionOptions { ResponseFormat = ChatResponseFormat.CreateJsonSchemaFormat("person", schema, jsonSchemaIsStrict: true) };
+
+        ChatCompletion completion = await chat.CompleteChatAsync([new UserChatMessage("Describe name=Ada age=36")], options, TestContext.Current.CancellationToken);
+
+        Assert.Equal(ChatFinishReason.Stop, completion.FinishReason);
+        Assert.Empty(completion.ToolCalls);
+        using var json = JsonDocument.Parse(completion.Content[0].Text);
+        Assert.Equal("Ada", json.RootElement.GetProperty("name").GetString());
+        Assert.Equal(36, json.RootElement.GetProperty("age").GetInt32());
+        Assert.Equal(JsonValueKind.Array, json.RootElement.GetProperty("tags").ValueKind);
+    }
+
+    [Theory]
+    [MemberData(nameof(Hostings))]
+    public async Task Streams_json_schema_answers_as_content(Hosting hosting)
+    {
+        var chat = await Chat(hosting);
+        var schema = BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}""");
+        var options = new ChatCompletionOptions { ResponseFormat = ChatResponseFormat.CreateJsonSchemaFormat("place", schema) };
+        var text = "";
+        ChatFinishReason? finish = null;
+
+        await foreach (var update in chat.CompleteChatStreamingAsync([new UserChatMessage("city=Lima")], options, TestContext.Current.CancellationToken))
+        {
+            Assert.Empty(update.ToolCallUpdates);
+            text += string.Concat(update.ContentUpdate.Select(p => p.Text));
+            finish ??= update.FinishReason;
+        }
+
+        Assert.Equal("""{"city":"Lima"}""", text);
+        Assert.Equal(ChatFinishReason.Stop, finish);
+    }
+
+    [Theory]
+    [MemberData(nameof(Hostings))]
+    public async Task Reports_cached_prompt_tokens(Hosting hosting)
+    {
+        var chat = await Chat(hosting);
+
+        ChatCompletion completion = await chat.CompleteChatAsync([new UserChatMessage("[[cached:4]] long shared prefix here")], cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(4, completion.Usage.InputTokenDetails.CachedTokenCount);
+        Assert.Equal(completion.Usage.InputTokenCount + completion.Usage.OutputTokenCount, completion.Usage.TotalTokenCount);
+    }
+
+    [Theory]
+    [MemberData(nameof(Hostings))]
+    public async Task Maps_content_filtering_to_content_filter(Hosting hosting)
+    {
+        var chat = await Chat(hosting);
+
+        ChatCompletion completion = await chat.CompleteChatAsync([new UserChatMessage("[[stop:content_filtered]] something")], cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(ChatFinishReason.ContentFilter, completion.FinishReason);
+    }
+}

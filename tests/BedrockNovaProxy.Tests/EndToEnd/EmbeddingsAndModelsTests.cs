@@ -1,0 +1,85 @@
+using OpenAI.Embeddings;
+
+namespace BedrockNovaProxy.Tests.EndToEnd;
+
+public class EmbeddingsAndModelsTests(LocalSystems systems)
+{
+    public static TheoryData<Hosting> Hostings => ChatTests.Hostings;
+
+    [Theory]
+    [MemberData(nameof(Hostings))]
+    public async Task Embeds_a_batch_with_dimensions(Hosting hosting)
+    {
+        var system = await systems.GetAsync(hosting);
+        var embeddings = system.OpenAi.GetEmbeddingClient("text-embedding-3-small");
+
+        OpenAIEmbeddingCollection result = await embeddings.GenerateEmbeddingsAsync(
+            ["the first text", "a second one"], new EmbeddingGenerationOptions { Dimensions = 256 }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, result.Count);
+        Assert.Equal([0, 1], result.Select(e => e.Index));
+        foreach (var embedding in result)
+        {
+            var vector = embedding.ToFloats().ToArray();
+            Assert.Equal(256, vector.Length);
+            Assert.Equal(1.0, Math.Sqrt(vector.Sum(v => (double)v * v)), 3);
+        }
+
+        Assert.NotEqual(result[0].ToFloats().ToArray(), result[1].ToFloats().ToArray());
+        Assert.Equal(6, result.Usage.InputTokenCount);
+    }
+
+    [Theory]
+    [MemberData(nameof(Hostings))]
+    public async Task Gives_the_same_vector_as_float_and_as_base64(Hosting hosting)
+    {
+        var system = await systems.GetAsync(hosting);
+        var ct = TestContext.Current.CancellationToken;
+
+        using var asFloats = await system.Http.PostAsync("v1/embeddings", Json("""{"model":"text-embedding-3-small","input":"same text","encoding_format":"float"}"""), ct);
+        using var asBase64 = await system.Http.PostAsync("v1/embeddings", Json("""{"model":"text-embedding-3-small","input":"same text","encoding_format":"base64"}"""), ct);
+
+        var floats = (await Body(asFloats)).RootElement.GetProperty("data")[0].GetProperty("embedding").EnumerateArray().Select(e => e.GetSingle()).ToArray();
+        var bytes = Convert.FromBase64String((await Body(asBase64)).RootElement.GetProperty("data")[0].GetProperty("embedding").GetString()!);
+        Assert.Equal(1024, floats.Length);
+        Assert.Equal(floats, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes).ToArray());
+    }
+
+    [Theory]
+    [MemberData(nameof(Hostings))]
+    public async Task Lists_aliases_and_nova_models(Hosting hosting)
+    {
+        var system = await systems.GetAsync(hosting);
+        var models = system.OpenAi.GetOpenAIModelClient();
+        var ct = TestContext.Current.CancellationToken;
+
+        var list = (await models.GetModelsAsync(ct)).Value.Select(m => m.Id).ToList();
+        var one = (await models.GetModelAsync("gpt-4o", ct)).Value;
+
+        Assert.Contains("gpt-4o", list);
+        Assert.Contains("text-embedding-3-small", list);
+        Assert.Contains("amazon.nova-pro-v1:0", list);
+        Assert.Equal("gpt-4o", one.Id);
+        var missing = await Assert.ThrowsAsync<System.ClientModel.ClientResultException>(() => models.GetModelAsync("gpt-99", ct));
+        Assert.Equal(404, missing.Status);
+    }
+
+    [Theory]
+    [MemberData(nameof(Hostings))]
+    public async Task Answers_health_and_readiness(Hosting hosting)
+    {
+        var system = await systems.GetAsync(hosting);
+        var ct = TestContext.Current.CancellationToken;
+
+        using var health = await system.Http.GetAsync("health", ct);
+        using var ready = await system.Http.GetAsync("ready", ct);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, ready.StatusCode);
+    }
+
+    internal static StringContent Json(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
+
+    internal static async Task<System.Text.Json.JsonDocument> Body(HttpResponseMessage response) =>
+        System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+}
