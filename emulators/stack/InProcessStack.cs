@@ -1,0 +1,87 @@
+extern alias emulator;
+extern alias service;
+
+using emulator::BedrockNovaProxy.Emulators.Bedrock;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using service::BedrockNovaProxy;
+using service::BedrockNovaProxy.Bedrock;
+
+namespace BedrockNovaProxy.Emulators.Stack;
+
+/// <summary>The local Bedrock and the proxy pointed at it, each on a free 127.0.0.1 port, the proxy configured with
+/// a customer's aliases as a deployment would configure it and signing with the emulator's test credentials.</summary>
+public sealed class InProcessStack : IAsyncDisposable
+{
+    private readonly WebApplication _emulator;
+    private readonly WebApplication _proxy;
+
+    private InProcessStack(WebApplication emulator, WebApplication proxy)
+    {
+        _emulator = emulator;
+        _proxy = proxy;
+        BedrockUrl = new Uri(emulator.Urls.First() + "/");
+        ProxyUrl = new Uri(proxy.Urls.First() + "/");
+    }
+
+    public Uri ProxyUrl { get; }
+
+    public Uri BedrockUrl { get; }
+
+    public EmulatorStats BedrockStats => _emulator.Services.GetRequiredService<EmulatorStats>();
+
+    public static readonly IReadOnlyDictionary<string, string?> CustomerSettings = new Dictionary<string, string?>
+    {
+        ["Proxy:Customer"] = "acme",
+        ["Proxy:Environment"] = "test",
+        ["Proxy:ModelAliases:0:Alias"] = "gpt-4o",
+        ["Proxy:ModelAliases:0:Model"] = "amazon.nova-pro-v1:0",
+        ["Proxy:ModelAliases:1:Alias"] = "gpt-4o-mini",
+        ["Proxy:ModelAliases:1:Model"] = "amazon.nova-lite-v1:0",
+        ["Proxy:ModelAliases:2:Alias"] = "gpt-3.5-turbo",
+        ["Proxy:ModelAliases:2:Model"] = "amazon.nova-micro-v1:0",
+        ["Proxy:ModelAliases:3:Alias"] = "text-embedding-3-small",
+        ["Proxy:ModelAliases:3:Model"] = "amazon.titan-embed-text-v2:0",
+        ["Proxy:ModelAliases:4:Alias"] = "gpt-5-mini",
+        ["Proxy:ModelAliases:4:Model"] = "us.amazon.nova-2-lite-v1:0",
+    };
+
+    /// <param name="settings">Proxy configuration on top of <see cref="CustomerSettings"/>.</param>
+    /// <param name="proxyTime">The proxy's clock; a FakeTimeProvider lets a test move deadlines without waiting.</param>
+    /// <param name="bedrock">Emulator options (latency, random faults).</param>
+    public static async Task<InProcessStack> StartAsync(
+        IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? proxyTime = null, Action<BedrockEmulatorOptions>? bedrock = null)
+    {
+        var emulator = BedrockEmulatorApp.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"], bedrock);
+        await emulator.StartAsync();
+
+        var proxy = ProxyApp.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(CustomerSettings);
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Proxy:Bedrock:Region"] = LocalCredentials.Region,
+                ["Proxy:Bedrock:Endpoint"] = emulator.Urls.First(),
+            });
+            if (settings is not null)
+            {
+                builder.Configuration.AddInMemoryCollection(settings);
+            }
+
+            builder.Services.AddSingleton<IAwsCredentialSource>(new StaticAwsCredentialSource(LocalCredentials.AccessKeyId, LocalCredentials.SecretAccessKey));
+            if (proxyTime is not null)
+            {
+                builder.Services.AddSingleton(proxyTime);
+            }
+        });
+        await proxy.StartAsync();
+        return new InProcessStack(emulator, proxy);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _proxy.DisposeAsync();
+        await _emulator.DisposeAsync();
+    }
+}

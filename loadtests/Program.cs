@@ -1,0 +1,41 @@
+using System.CommandLine;
+using BedrockNovaProxy.LoadTests;
+
+// loadgate: the load gate (run) and the benchmarks (bench). Exit codes: 0 pass, 1 a threshold was breached,
+// 2 the run could not happen (bad arguments, unreachable target).
+var target = new Option<string?>("--target") { Description = "Base URL of a deployed stage (https://.../prod/). Without it, the local stack is started in-process." };
+var config = new Option<FileInfo?>("--config") { Description = "A customer YAML whose gate: section sets scenario, load and thresholds." };
+var scenario = new Option<string?>("--scenario") { Description = "chat, chat-stream, models or mix (default: the gate's, else mix)." };
+var rate = new Option<double?>("--rate") { Description = "Arrival rate, requests per second (open model)." };
+var duration = new Option<string?>("--duration") { Description = "How long to apply load: 30s, 2m..." };
+var model = new Option<string>("--model") { Description = "Model alias to call.", DefaultValueFactory = _ => "gpt-4o-mini" };
+var prompt = new Option<string?>("--prompt") { Description = "User message to send. Locally it defaults to a fixed 32-token answer." };
+var report = new Option<DirectoryInfo>("--report") { Description = "Folder for report.json, report.md, report.html.", DefaultValueFactory = _ => new DirectoryInfo("loadtests/reports/latest") };
+var faults = new Option<double>("--fault-percent") { Description = "Local stack only: percentage of Bedrock calls that are throttled.", DefaultValueFactory = _ => 0 };
+var ttft = new Option<int>("--ttft-ms") { Description = "Local stack only: the emulated model's time to first token.", DefaultValueFactory = _ => 50 };
+var tps = new Option<double>("--tps") { Description = "Local stack only: the emulated model's tokens per second.", DefaultValueFactory = _ => 400 };
+
+var run = new Command("run", "Apply load to a stage and decide whether it passes the gate.") { target, config, scenario, rate, duration, model, prompt, report, faults, ttft, tps };
+run.SetAction((result, ct) => Commands.RunAsync(new RunOptions(
+    result.GetValue(target), result.GetValue(config), result.GetValue(scenario), result.GetValue(rate), result.GetValue(duration),
+    result.GetValue(model)!, result.GetValue(prompt), result.GetValue(report)!, result.GetValue(faults), result.GetValue(ttft), result.GetValue(tps)), ct));
+
+var benchDuration = new Option<string>("--duration") { Description = "Load per measurement.", DefaultValueFactory = _ => "10s" };
+var benchRate = new Option<double>("--rate") { Description = "Arrival rate of the overhead comparison.", DefaultValueFactory = _ => 50 };
+var bench = new Command("bench", "Measure the proxy against calling the Bedrock emulator directly, in the same run.") { benchDuration, benchRate, report, ttft, tps };
+bench.SetAction((result, ct) => Commands.BenchAsync(result.GetValue(benchDuration)!, result.GetValue(benchRate), result.GetValue(report)!,
+    result.GetValue(ttft), result.GetValue(tps), ct));
+
+var root = new RootCommand("The BedrockNovaProxy load gate and benchmarks.") { run, bench };
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    foreach (var error in parsed.Errors)
+    {
+        Console.Error.WriteLine(error.Message);
+    }
+
+    return 2;
+}
+
+return await parsed.InvokeAsync();
