@@ -1,0 +1,46 @@
+namespace BedrockNovaProxy.Emulators.Lambda;
+
+/// <summary>Which event the front hands to the function.</summary>
+public enum EventFormat
+{
+    /// <summary>API Gateway REST API, Lambda proxy integration (payload format 1.0).</summary>
+    RestApiV1,
+
+    /// <summary>API Gateway HTTP API, payload format 2.0.</summary>
+    HttpApiV2,
+
+    /// <summary>Lambda Function URL (payload format 2.0, stage "$default").</summary>
+    FunctionUrl,
+}
+
+/// <summary>Configuration section "Emulator". Limits default to API Gateway's and Lambda's documented quotas.</summary>
+public sealed class LambdaEmulatorOptions
+{
+    public EventFormat EventFormat { get; set; } = EventFormat.RestApiV1;
+
+    /// <summary>Response streaming (REST integration ResponseTransferMode STREAM, Function URL RESPONSE_STREAM).</summary>
+    public bool Streaming { get; set; }
+
+    public string FunctionName { get; set; } = "bedrock-nova-proxy";
+
+    public string Region { get; set; } = "us-east-1";
+
+    /// <summary>The function's timeout: the invocation deadline handed to the worker.</summary>
+    public TimeSpan FunctionTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>API Gateway's integration timeout for buffered responses (29 s by default).</summary>
+    public TimeSpan IntegrationTimeout { get; set; } = TimeSpan.FromSeconds(29);
+
+    /// <summary>Largest request and buffered response payload: Lambda's 6 MB synchronous invocation limit.</summary>
+    public int MaxPayloadBytes { get; set; } = 6 * 1024 * 1024;
+
+    /// <summary>Stage throttling: steady requests per second (0 turns throttling off) and burst (bucket size).</summary>
+    public double ThrottleRate { get; set; }
+
+    public int ThrottleBurst { get; set; }
+
+    /// <summary>Ports on 127.0.0.1; 0 picks a free one.</summary>
+    public int RuntimePort { get; set; }
+
+    public int ApiPort { get; set; }
+}
