@@ -1,6 +1,7 @@
 extern alias emulator;
 extern alias service;
 
+using BedrockNovaProxy.Emulators.Lambda;
 using emulator::BedrockNovaProxy.Emulators.Bedrock;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -10,6 +11,15 @@ using service::BedrockNovaProxy.Bedrock;
 
 namespace BedrockNovaProxy.Emulators.Stack;
 
+/// <summary>How the proxy is hosted: under Kestrel as in a container, or as a Lambda worker behind the local
+/// API Gateway (REST API, Lambda proxy integration), answering buffered or streamed.</summary>
+public enum Hosting
+{
+    Kestrel,
+    LambdaBuffered,
+    LambdaStreaming,
+}
+
 /// <summary>The local Bedrock and the proxy pointed at it, each on a free 127.0.0.1 port, the proxy configured with
 /// a customer's aliases as a deployment would configure it and signing with the emulator's test credentials.</summary>
 public sealed class InProcessStack : IAsyncDisposable
@@ -17,13 +27,21 @@ public sealed class InProcessStack : IAsyncDisposable
     private readonly WebApplication _emulator;
     private readonly WebApplication _proxy;
 
-    private InProcessStack(WebApplication emulator, WebApplication proxy)
+    private readonly LambdaEmulatorHost? _lambda;
+
+    private InProcessStack(WebApplication emulator, WebApplication proxy, LambdaEmulatorHost? lambda)
     {
         _emulator = emulator;
         _proxy = proxy;
+        _lambda = lambda;
         BedrockUrl = new Uri(emulator.Urls.First() + "/");
-        ProxyUrl = new Uri(proxy.Urls.First() + "/");
+        ProxyUrl = lambda is null ? new Uri(proxy.Urls.First() + "/") : new Uri(lambda.ApiGatewayUrl, Stage + "/");
     }
+
+    /// <summary>The API Gateway stage the Lambda modes call through.</summary>
+    public const string Stage = "prod";
+
+    public LambdaEmulatorStats? LambdaStats => _lambda?.Stats;
 
     public Uri ProxyUrl { get; }
 
@@ -51,8 +69,16 @@ public sealed class InProcessStack : IAsyncDisposable
     /// <param name="proxyTime">The proxy's clock; a FakeTimeProvider lets a test move deadlines without waiting.</param>
     /// <param name="bedrock">Emulator options (latency, random faults).</param>
     public static async Task<InProcessStack> StartAsync(
-        IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? proxyTime = null, Action<BedrockEmulatorOptions>? bedrock = null)
+        IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? proxyTime = null, Action<BedrockEmulatorOptions>? bedrock = null,
+        Hosting hosting = Hosting.Kestrel)
     {
+        LambdaEmulatorHost? lambda = null;
+        if (hosting != Hosting.Kestrel)
+        {
+            lambda = LambdaEmulatorApp.Build([], o => o.Streaming = hosting == Hosting.LambdaStreaming);
+            await lambda.StartAsync();
+        }
+
         var emulator = BedrockEmulatorApp.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"], bedrock);
         await emulator.StartAsync();
 
@@ -64,6 +90,17 @@ public sealed class InProcessStack : IAsyncDisposable
                 ["Proxy:Bedrock:Region"] = LocalCredentials.Region,
                 ["Proxy:Bedrock:Endpoint"] = emulator.Urls.First(),
             });
+            if (lambda is not null)
+            {
+                // What Lambda's environment gives the worker; several loops stand in for several sandboxes.
+                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    ["AWS_LAMBDA_RUNTIME_API"] = lambda.RuntimeApi,
+                    ["Proxy:Lambda:Streaming"] = lambda.Options.Streaming ? "true" : "false",
+                    ["Proxy:Lambda:Concurrency"] = "16",
+                });
+            }
+
             if (settings is not null)
             {
                 builder.Configuration.AddInMemoryCollection(settings);
@@ -76,11 +113,21 @@ public sealed class InProcessStack : IAsyncDisposable
             }
         });
         await proxy.StartAsync();
-        return new InProcessStack(emulator, proxy);
+        if (lambda is not null)
+        {
+            await lambda.WaitForWorkerAsync(CancellationToken.None);
+        }
+
+        return new InProcessStack(emulator, proxy, lambda);
     }
 
     public async ValueTask DisposeAsync()
     {
+        if (_lambda is not null)
+        {
+            await _lambda.DisposeAsync();
+        }
+
         await _proxy.DisposeAsync();
         await _emulator.DisposeAsync();
     }

@@ -271,6 +271,11 @@ internal sealed class InvocationFeatures :
         public override void CancelPendingFlush() => inner.CancelPendingFlush();
         public override void Complete(Exception? exception = null) { }
 
+        // System.Text.Json's PipeWriter serialisation (WriteAsJsonAsync) needs to know what is buffered.
+        public override bool CanGetUnflushedBytes => inner.CanGetUnflushedBytes;
+
+        public override long UnflushedBytes => inner.UnflushedBytes;
+
         public override async ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default)
         {
             await owner.EnsureStartedAsync(cancellationToken).ConfigureAwait(false);

@@ -91,7 +91,7 @@ public class ErrorTests(LocalSystems systems)
     public async Task Refuses_an_oversized_body_with_413(Hosting hosting)
     {
         var system = await systems.GetAsync(hosting);
-        var big = $$"""{"model":"gpt-4o","messages":[{"role":"user","content":"{{new string('x', 11 * 1024 * 1024)}}"}]}""";
+        var big = $$"""{"model":"gpt-4o","messages":[{"role":"user","content":"{{new string('x', 2 * 1024 * 1024)}}"}]}""";
 
         // As curl does for large bodies: announce the body and wait, so the 413 arrives before the upload.
         using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions") { Content = Json(big) };
@@ -135,11 +135,11 @@ public class ErrorTests(LocalSystems systems)
         Assert.DoesNotContain("[DONE]", events);
     }
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
-    public async Task Cancels_the_bedrock_call_when_the_client_goes_away(Hosting hosting)
+    /// <summary>Under Kestrel only: behind API Gateway the function is not told that the client left.</summary>
+    [Fact]
+    public async Task Cancels_the_bedrock_call_when_the_client_goes_away()
     {
-        var system = await systems.GetAsync(hosting);
+        var system = await systems.GetAsync(Hosting.Kestrel);
         var ct = TestContext.Current.CancellationToken;
         var cancelledBefore = system.BedrockStats.Cancelled;
         using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions")

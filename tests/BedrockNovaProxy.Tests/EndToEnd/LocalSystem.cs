@@ -8,12 +8,6 @@ using OpenAI;
 
 namespace BedrockNovaProxy.Tests.EndToEnd;
 
-/// <summary>How the proxy is hosted in a test run: the one suite runs against each.</summary>
-public enum Hosting
-{
-    Kestrel,
-}
-
 /// <summary>The whole system on 127.0.0.1 (the in-process stack), with the clients the suite uses.</summary>
 public sealed class LocalSystem : IAsyncDisposable
 {
@@ -41,7 +35,16 @@ public sealed class LocalSystem : IAsyncDisposable
     public EmulatorStats BedrockStats => _stack.BedrockStats;
 
     public static async Task<LocalSystem> StartAsync(Hosting hosting, IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? proxyTime = null) =>
-        new(await InProcessStack.StartAsync(settings, proxyTime));
+        new(await InProcessStack.StartAsync(Merge(TestSettings, settings), proxyTime, hosting: hosting));
+
+    /// <summary>A body limit under API Gateway's own, as a deployment sets it, so the proxy's 413 is what the test meets.</summary>
+    private static readonly IReadOnlyDictionary<string, string?> TestSettings = new Dictionary<string, string?>
+    {
+        ["Proxy:Limits:MaxRequestBodyBytes"] = (1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    private static Dictionary<string, string?> Merge(IReadOnlyDictionary<string, string?> a, IReadOnlyDictionary<string, string?>? b) =>
+        a.Concat(b ?? new Dictionary<string, string?>()).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Last().Value);
 
     public async ValueTask DisposeAsync()
     {
