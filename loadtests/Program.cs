@@ -26,7 +26,15 @@ var bench = new Command("bench", "Measure the proxy against calling the Bedrock 
 bench.SetAction((result, ct) => Commands.BenchAsync(result.GetValue(benchDuration)!, result.GetValue(benchRate), result.GetValue(report)!,
     result.GetValue(ttft), result.GetValue(tps), ct));
 
-var root = new RootCommand("The BedrockNovaProxy load gate and benchmarks.") { run, bench };
+var aot = new Option<FileInfo>("--aot") { Description = "The Native AOT build of the service (bootstrap).", Required = true };
+var jit = new Option<FileInfo>("--jit") { Description = "The framework-dependent build (BedrockNovaProxy.dll).", Required = true };
+var runs = new Option<int>("--runs") { Description = "Cold starts per build.", DefaultValueFactory = _ => 5 };
+var burst = new Option<int>("--burst") { Description = "Invocations after the cold start, for throughput and memory.", DefaultValueFactory = _ => 400 };
+var coldStart = new Command("coldstart", "Cold start, throughput and memory of the Lambda worker: Native AOT against JIT.") { aot, jit, runs, burst, report };
+coldStart.SetAction((result, ct) => ColdStart.RunAsync(result.GetValue(aot)!.FullName, result.GetValue(jit)!.FullName, result.GetValue(runs),
+    result.GetValue(burst), result.GetValue(report)!, ct));
+
+var root = new RootCommand("The BedrockNovaProxy load gate and benchmarks.") { run, bench, coldStart };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {
