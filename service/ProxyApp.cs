@@ -4,6 +4,7 @@ using BedrockNovaProxy.Configuration;
 using BedrockNovaProxy.Functions;
 using BedrockNovaProxy.Lambda;
 using BedrockNovaProxy.Pipeline;
+using BedrockNovaProxy.ServiceDefaults;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +21,7 @@ public static class ProxyApp
         var builder = WebApplication.CreateSlimBuilder(args);
         configure?.Invoke(builder);
         builder.UseLambdaRuntimeWhenPresent();
+        builder.AddServiceDefaults();
 
         var configuration = ProxyConfiguration.Load(builder.Configuration);
         var services = builder.Services;

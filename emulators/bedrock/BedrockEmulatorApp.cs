@@ -1,5 +1,6 @@
 using BedrockNovaProxy.Emulators.Bedrock.Conversation;
 using BedrockNovaProxy.Emulators.Bedrock.Endpoints;
+using BedrockNovaProxy.ServiceDefaults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace BedrockNovaProxy.Emulators.Bedrock;
@@ -13,6 +14,7 @@ public static class BedrockEmulatorApp
     public static WebApplication Build(string[] args, Action<BedrockEmulatorOptions>? configure = null, Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
+        builder.AddServiceDefaults();
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
         {
             builder.WebHost.UseUrls(DefaultUrl);

@@ -1,5 +1,6 @@
 using BedrockNovaProxy.Emulators.Lambda.Front;
 using BedrockNovaProxy.Emulators.Lambda.Runtime;
+using BedrockNovaProxy.ServiceDefaults;
 
 namespace BedrockNovaProxy.Emulators.Lambda;
 
@@ -77,6 +78,7 @@ public static class LambdaEmulatorApp
         var builder = WebApplication.CreateSlimBuilder(args);
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddServiceDefaults();
         return builder.Build();
     }
 }

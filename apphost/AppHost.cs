@@ -1,0 +1,79 @@
+using BedrockNovaProxy.AppHost;
+
+// The whole system on a laptop: the local Bedrock, the local Lambda + API Gateway with the proxy as its streaming
+// worker, and a second proxy under Kestrel (container mode), configured from a customer file.
+//   dotnet run --project apphost [-- --customer customers/<name>/<env>.yaml]
+var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions { Args = args, AllowUnsecuredTransport = true });
+var customerPath = builder.Configuration["customer"] ?? Path.Combine(RepoRoot(), CustomerFile.Default);
+var customer = CustomerFile.Load(customerPath);
+
+// Fixed, public test credentials of the local Bedrock (emulators/bedrock/LocalCredentials.cs): they grant nothing anywhere else.
+const string accessKey = "BNPLOCALTESTACCESSKEY", secretKey = "bnp-local-test-secret-not-a-real-key";
+
+var bedrock = builder.AddProject<Projects.BedrockEmulator>("bedrock")
+    .WithHttpEndpoint()
+    .WithEnvironment("Emulator__Region", customer.Region)
+    .WithEnvironment("Emulator__Latency__TimeToFirstToken", "00:00:00.200")
+    .WithEnvironment("Emulator__Latency__TokensPerSecond", "80")
+    .WithHttpHealthCheck("/_emulator/health");
+var bedrockUrl = bedrock.GetEndpoint("http");
+
+var lambda = builder.AddProject<Projects.LambdaEmulator>("lambda")
+    .WithHttpEndpoint(name: "api", env: "Emulator__ApiPort")
+    .WithHttpEndpoint(name: "runtime", env: "Emulator__RuntimePort", isProxied: false)
+    .WithEnvironment("Emulator__Streaming", "true")
+    .WithEnvironment("Emulator__Region", customer.Region)
+    .WithHttpHealthCheck("/_emulator/health", endpointName: "api");
+var runtimeApi = lambda.GetEndpoint("runtime");
+
+IResourceBuilder<ProjectResource> Proxy(string name) => builder.AddProject<Projects.BedrockNovaProxy>(name)
+    .WithEnvironment(env =>
+    {
+        foreach (var (key, value) in customer.ProxyEnvironment())
+        {
+            env.EnvironmentVariables[key] = value;
+        }
+    })
+    .WithEnvironment("AWS_REGION", customer.Region)
+    .WithEnvironment("AWS_ACCESS_KEY_ID", accessKey)
+    .WithEnvironment("AWS_SECRET_ACCESS_KEY", secretKey)
+    .WithEnvironment("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", bedrockUrl)
+    .WaitFor(bedrock);
+
+Proxy("proxy-lambda")
+    .WithEnvironment("AWS_LAMBDA_RUNTIME_API", ReferenceExpression.Create($"{runtimeApi.Property(EndpointProperty.HostAndPort)}"))
+    .WithEnvironment("Proxy__Lambda__Streaming", "true")
+    .WaitFor(lambda);
+var container = Proxy("proxy-container").WithHttpEndpoint().WithHttpHealthCheck("/ready");
+
+builder.Eventing.Subscribe<AfterResourcesCreatedEvent>((_, _) =>
+{
+    var lambdaUrl = $"{lambda.GetEndpoint("api").Url}/{customer.Environment}";
+    var containerUrl = container.GetEndpoint("http").Url;
+    Console.WriteLine($$"""
+
+        BedrockNovaProxy for {{customer.Name}}/{{customer.Environment}} ({{customerPath}})
+          Lambda path (API Gateway, streaming): {{lambdaUrl}}/v1
+          Container path (Kestrel):             {{containerUrl}}/v1
+          Development API key:                  sk-local-dev (any key is accepted until keys are configured)
+          curl -s {{lambdaUrl}}/v1/chat/completions -H 'Authorization: Bearer sk-local-dev' -H 'content-type: application/json' \
+            -d '{"model":"{{customer.Models[0].Key}}","messages":[{"role":"user","content":"Hello"}]}'
+
+        """);
+    return Task.CompletedTask;
+});
+
+builder.Build().Run();
+
+static string RepoRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "BedrockNovaProxy.sln")))
+        {
+            return dir.FullName;
+        }
+    }
+
+    return Directory.GetCurrentDirectory();
+}
