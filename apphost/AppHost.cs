@@ -34,6 +34,8 @@ IResourceBuilder<ProjectResource> Proxy(string name) => builder.AddProject<Proje
             env.EnvironmentVariables[key] = value;
         }
     })
+    .WithEnvironment("Proxy__Auth__Keys__0__Name", "local-dev")
+    .WithEnvironment("Proxy__Auth__Keys__0__Sha256", "39f9742666377d1b2d177efec3c73c95112c6c70f9ffe9b49abd1a2523295b86") // SHA-256 of sk-local-dev
     .WithEnvironment("AWS_REGION", customer.Region)
     .WithEnvironment("AWS_ACCESS_KEY_ID", accessKey)
     .WithEnvironment("AWS_SECRET_ACCESS_KEY", secretKey)
@@ -55,7 +57,7 @@ builder.Eventing.Subscribe<AfterResourcesCreatedEvent>((_, _) =>
         BedrockNovaProxy for {{customer.Name}}/{{customer.Environment}} ({{customerPath}})
           Lambda path (API Gateway, streaming): {{lambdaUrl}}/v1
           Container path (Kestrel):             {{containerUrl}}/v1
-          Development API key:                  sk-local-dev (any key is accepted until keys are configured)
+          Development API key:                  sk-local-dev
           curl -s {{lambdaUrl}}/v1/chat/completions -H 'Authorization: Bearer sk-local-dev' -H 'content-type: application/json' \
             -d '{"model":"{{customer.Models[0].Key}}","messages":[{"role":"user","content":"Hello"}]}'
 

@@ -62,6 +62,7 @@ public static class ColdStart
             ["Proxy__ModelAliases__0__Alias"] = "gpt-4o-mini",
             ["Proxy__ModelAliases__0__Model"] = "amazon.nova-lite-v1:0",
             ["Proxy__Lambda__Concurrency"] = "16",
+            ["Proxy__Auth__AllowAnonymous"] = "true",
             ["Logging__LogLevel__Default"] = "Warning",
         })
         {

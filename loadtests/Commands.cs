@@ -59,7 +59,7 @@ public static class Commands
         }
 
         var scenarios = new OpenAiScenarios(http, options.Model, options.Prompt ?? (stack is null ? "Reply with one short sentence." : LocalPrompt),
-            Environment.GetEnvironmentVariable("LOADGATE_API_KEY"));
+            Environment.GetEnvironmentVariable("LOADGATE_API_KEY") ?? (stack is null ? null : InProcessStack.ApiKey));
         var scenario = Scenario.Create(gate.Scenario, scenarios.Step(gate.Scenario))
             .WithLoadSimulations(LoadSimulation.Inject(gate.Rate, gate.Duration));
         var startedAt = DateTimeOffset.UtcNow;
@@ -82,11 +82,11 @@ public static class Commands
         await using var stack = await StartLocalAsync(ttftMs, tps, 0);
         using var proxyHttp = CreateClient(stack.ProxyUrl);
         using var bedrockHttp = CreateClient(stack.BedrockUrl);
-        var proxy = new OpenAiScenarios(proxyHttp, "gpt-4o-mini", LocalPrompt, null);
+        var proxy = new OpenAiScenarios(proxyHttp, "gpt-4o-mini", LocalPrompt, InProcessStack.ApiKey);
         var direct = new DirectBedrockScenarios(bedrockHttp, stack.BedrockUrl, "amazon.nova-lite-v1:0", LocalPrompt);
         // At saturation the emulated model answers at once, so the limit is the CPU the proxy (or the client) needs.
         const string instant = "[[latency:ttft=0,tps=0]] " + LocalPrompt;
-        var proxyInstant = new OpenAiScenarios(proxyHttp, "gpt-4o-mini", instant, null);
+        var proxyInstant = new OpenAiScenarios(proxyHttp, "gpt-4o-mini", instant, InProcessStack.ApiKey);
         var directInstant = new DirectBedrockScenarios(bedrockHttp, stack.BedrockUrl, "amazon.nova-lite-v1:0", instant);
         Func<CancellationToken, Task<StepResult>>[] warmUp = [proxy.ChatAsync, proxy.ChatStreamAsync, direct.ConverseAsync, direct.ConverseStreamAsync];
         foreach (var step in warmUp)

@@ -34,6 +34,7 @@ public static class ProxyApp
             sp.GetRequiredService<IAwsCredentialSource>(),
             sp.GetRequiredService<TimeProvider>(),
             configuration.Options.Bedrock.RequestTimeout));
+        services.AddSingleton(sp => Auth.ApiKeys.From(configuration.Options.Auth, configuration.Models, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<Readiness>();
         services.AddSingleton<Health>();
         services.AddSingleton<Ready>();
@@ -46,6 +47,7 @@ public static class ProxyApp
         app.UseMiddleware<RequestId>();
         app.UseMiddleware<ErrorHandling>();
         app.UseMiddleware<Deadline>();
+        app.UseMiddleware<Authentication>();
         app.MapFunction<Health>("GET", "/health");
         app.MapFunction<Ready>("GET", "/ready");
         app.MapFunction<Models>("GET", "/v1/models");

@@ -63,7 +63,12 @@ public sealed class InProcessStack : IAsyncDisposable
         ["Proxy:ModelAliases:3:Model"] = "amazon.titan-embed-text-v2:0",
         ["Proxy:ModelAliases:4:Alias"] = "gpt-5-mini",
         ["Proxy:ModelAliases:4:Model"] = "us.amazon.nova-2-lite-v1:0",
+        ["Proxy:Auth:Keys:0:Name"] = "test",
+        ["Proxy:Auth:Keys:0:Sha256"] = "dd8231a9d6680e59d85269235f4a38b78260a0ae6fef86fc0610794c2903152c",
     };
+
+    /// <summary>The API key the stack accepts (its SHA-256 is what the proxy is configured with).</summary>
+    public const string ApiKey = "sk-local-test";
 
     /// <param name="settings">Proxy configuration on top of <see cref="CustomerSettings"/>.</param>
     /// <param name="proxyTime">The proxy's clock; a FakeTimeProvider lets a test move deadlines without waiting.</param>

@@ -12,6 +12,19 @@ public sealed class ModelResolver
 {
     private readonly Dictionary<string, ResolvedModel> _aliases = new(StringComparer.Ordinal);
     private readonly string _region;
+    private readonly HashSet<string>? _allowed;
+
+    private ModelResolver(ModelResolver all, IEnumerable<string> allowed)
+    {
+        _aliases = all._aliases;
+        _region = all._region;
+        _allowed = new HashSet<string>(allowed, StringComparer.Ordinal);
+    }
+
+    /// <summary>The same resolver, limited to the names an API key may use; other names resolve to nothing.</summary>
+    public ModelResolver Restrict(IReadOnlyCollection<string> allowed) => allowed.Count == 0 ? this : new ModelResolver(this, allowed);
+
+    public bool Allows(string name) => _allowed is null || _allowed.Contains(name);
 
     public ModelResolver(IEnumerable<ModelAliasOptions> aliases, string region)
     {
@@ -24,10 +37,10 @@ public sealed class ModelResolver
         }
     }
 
-    public IReadOnlyCollection<ResolvedModel> Aliases => _aliases.Values;
+    public IReadOnlyCollection<ResolvedModel> Aliases => [.. _aliases.Values.Where(a => Allows(a.RequestedName))];
 
     public ResolvedModel? Resolve(string name) =>
-        _aliases.TryGetValue(name, out var alias) ? alias : ResolveTarget(name, _region, out _);
+        !Allows(name) ? null : _aliases.TryGetValue(name, out var alias) ? alias : ResolveTarget(name, _region, out _);
 
     /// <summary>Resolves a model id, profile id or ARN; null with <paramref name="error"/> when it is not one.</summary>
     public static ResolvedModel? ResolveTarget(string target, string region, out string error)

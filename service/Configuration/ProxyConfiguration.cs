@@ -97,6 +97,7 @@ public sealed partial record ProxyConfiguration(ProxyOptions Options, string Reg
             }
         }
 
+        ValidateAuth(options.Auth, region, errors);
         if (errors.Count > 0)
         {
             return (null, errors);
@@ -105,7 +106,49 @@ public sealed partial record ProxyConfiguration(ProxyOptions Options, string Reg
         return (new ProxyConfiguration(options, region!, endpoint!, new ModelResolver(options.ModelAliases, region!)), errors);
     }
 
+    private static void ValidateAuth(AuthOptions auth, string? region, List<string> errors)
+    {
+        if (auth.Keys.Count == 0 && !auth.AllowAnonymous)
+        {
+            errors.Add("Proxy:Auth:Keys is empty: configure API keys (SHA-256 hashes), or set Proxy:Auth:AllowAnonymous=true for local development.");
+        }
+
+        if (auth.Keys.Count > 0 && auth.AllowAnonymous)
+        {
+            errors.Add("Proxy:Auth:AllowAnonymous cannot be true when Proxy:Auth:Keys are configured.");
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var hashes = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < auth.Keys.Count; i++)
+        {
+            var key = auth.Keys[i];
+            var path = $"Proxy:Auth:Keys:{i}";
+            if (string.IsNullOrWhiteSpace(key.Name) || !names.Add(key.Name))
+            {
+                errors.Add($"{path}:Name is empty or used twice.");
+            }
+
+            if (!Sha256Pattern().IsMatch(key.Sha256))
+            {
+                errors.Add($"{path}:Sha256 must be 64 lower-case hex characters (the SHA-256 of the key), never the key itself.");
+            }
+            else if (!hashes.Add(key.Sha256))
+            {
+                errors.Add($"{path}:Sha256 is the same key as another entry.");
+            }
+
+            if (key.RequestsPerMinute < 0 || key.TokensPerMinute < 0)
+            {
+                errors.Add($"{path}: RequestsPerMinute and TokensPerMinute cannot be negative.");
+            }
+        }
+    }
+
     private static string? FirstSet(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v))?.Trim();
+
+    [GeneratedRegex("^[0-9a-f]{64}$")]
+    private static partial Regex Sha256Pattern();
 
     [GeneratedRegex("^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]+$")]
     private static partial Regex RegionPattern();

@@ -21,6 +21,35 @@ public sealed class ProxyOptions
     public LimitsOptions Limits { get; set; } = new();
 
     public LambdaOptions Lambda { get; set; } = new();
+
+    public AuthOptions Auth { get; set; } = new();
+}
+
+/// <summary>Who may call the proxy. Only SHA-256 hashes of API keys are ever configured.</summary>
+public sealed class AuthOptions
+{
+    /// <summary>Accept requests without a key. For local development only; refused when keys are configured.</summary>
+    public bool AllowAnonymous { get; set; }
+
+    public List<ApiKeyOptions> Keys { get; set; } = [];
+}
+
+public sealed class ApiKeyOptions
+{
+    /// <summary>A name for logs and metrics (never the key).</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>Lower-case hex SHA-256 of the key's UTF-8 bytes.</summary>
+    public string Sha256 { get; set; } = "";
+
+    /// <summary>Model names (aliases or model ids) this key may use; empty means every model.</summary>
+    public List<string> Models { get; set; } = [];
+
+    /// <summary>Requests per minute for this key; null or 0 means unlimited.</summary>
+    public int? RequestsPerMinute { get; set; }
+
+    /// <summary>Tokens (input + output) per minute for this key; null or 0 means unlimited.</summary>
+    public int? TokensPerMinute { get; set; }
 }
 
 public sealed class ModelAliasOptions

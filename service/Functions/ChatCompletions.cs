@@ -16,7 +16,7 @@ public sealed class ChatCompletions(ProxyConfiguration configuration, BedrockRun
         var cancellationToken = context.RequestAborted;
         var request = await JsonBody.ReadAsync(context.Request, OpenAiJsonContext.Default.ChatCompletionRequest,
             configuration.Options.Limits.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
-        var call = ChatRequestTranslator.Translate(request, configuration.Models);
+        var call = ChatRequestTranslator.Translate(request, Authentication.Models(context, configuration));
         var id = Ids.ChatCompletion();
         var created = time.GetUtcNow().ToUnixTimeSeconds();
 
@@ -24,6 +24,7 @@ public sealed class ChatCompletions(ProxyConfiguration configuration, BedrockRun
         {
             var response = await Upstream.CallAsync(() => bedrock.ConverseAsync(call.Model.BedrockModelId, call.Request, cancellationToken)).ConfigureAwait(false);
             var completion = ChatResponseTranslator.Translate(response, call, id, created);
+            Authentication.ChargeTokens(context, completion.Usage?.TotalTokens ?? 0);
             await context.Response.WriteAsJsonAsync(completion, OpenAiJsonContext.Wire.ChatCompletion, contentType: null, cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -62,6 +63,7 @@ public sealed class ChatCompletions(ProxyConfiguration configuration, BedrockRun
             failure = deadline.Error;
         }
 
+        Authentication.ChargeTokens(context, translator.TotalTokens);
         if (failure is null && !translator.Finished)
         {
             failure = new OpenAiError(502, "Amazon Bedrock ended the stream before the answer was complete.", OpenAiError.ServerErrorType, null, "upstream_stream_incomplete");

@@ -16,7 +16,7 @@ public sealed class Embeddings(ProxyConfiguration configuration, BedrockRuntimeC
         var cancellationToken = context.RequestAborted;
         var request = await JsonBody.ReadAsync(context.Request, OpenAiJsonContext.Default.EmbeddingRequest,
             configuration.Options.Limits.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
-        var plan = EmbeddingsTranslator.Plan(request, configuration.Models);
+        var plan = EmbeddingsTranslator.Plan(request, Authentication.Models(context, configuration));
 
         var results = new (float[] Vector, int Tokens)[plan.Inputs.Count];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = configuration.Options.Bedrock.EmbeddingConcurrency, CancellationToken = cancellationToken };
@@ -27,6 +27,8 @@ public sealed class Embeddings(ProxyConfiguration configuration, BedrockRuntimeC
             results[i] = EmbeddingsTranslator.ParseResult(plan, text, result);
         }).ConfigureAwait(false);
 
-        await context.Response.WriteAsJsonAsync(EmbeddingsTranslator.Result(plan, results), OpenAiJsonContext.Wire.EmbeddingList, contentType: null, cancellationToken).ConfigureAwait(false);
+        var result = EmbeddingsTranslator.Result(plan, results);
+        Authentication.ChargeTokens(context, result.Usage.TotalTokens);
+        await context.Response.WriteAsJsonAsync(result, OpenAiJsonContext.Wire.EmbeddingList, contentType: null, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -14,10 +14,11 @@ public sealed class Models(ProxyConfiguration configuration, TimeProvider time) 
 
     public Task InvokeAsync(HttpContext context)
     {
-        var list = List(configuration.Models, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
+        var models = Pipeline.Authentication.Models(context, configuration);
+        var list = List(models, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
         if (context.Request.RouteValues.TryGetValue("id", out var raw) && raw is string id)
         {
-            var model = list.Find(m => m.Id == id) ?? ModelById(configuration.Models, id);
+            var model = list.Find(m => m.Id == id) ?? ModelById(models, id);
             if (model is null)
             {
                 throw new OpenAiException(OpenAiError.ModelNotFound(id));
@@ -32,7 +33,7 @@ public sealed class Models(ProxyConfiguration configuration, TimeProvider time) 
     public static List<ModelInfo> List(ModelResolver models, DateOnly today) =>
     [
         .. models.Aliases.Select(a => Info(a.RequestedName, a.Spec, AliasOwner)),
-        .. ModelCatalog.All.Where(m => !m.IsEndOfLife(today)).Select(m => Info(m.Id, m, "amazon")),
+        .. ModelCatalog.All.Where(m => !m.IsEndOfLife(today) && models.Allows(m.Id)).Select(m => Info(m.Id, m, "amazon")),
     ];
 
     /// <summary>Any id the proxy would accept in a request (profile ids, ARNs) can also be looked up.</summary>

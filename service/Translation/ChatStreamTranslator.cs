@@ -16,6 +16,9 @@ public sealed class ChatStreamTranslator(ChatTranslation call, string id, long c
 
     public bool Finished { get; private set; }
 
+    /// <summary>Input plus output tokens, once Bedrock's metadata event has reported them.</summary>
+    public int TotalTokens { get; private set; }
+
     public IEnumerable<ChatCompletionChunk> Translate(ConverseStreamEvent streamEvent)
     {
         switch (streamEvent)
@@ -86,7 +89,13 @@ public sealed class ChatStreamTranslator(ChatTranslation call, string id, long c
                 yield return Chunk(new ChunkDelta(), finish);
                 break;
 
-            case ConverseStreamEvent.Metadata { Value: var metadata } when call.IncludeUsage:
+            case ConverseStreamEvent.Metadata { Value: var metadata }:
+                TotalTokens = ChatResponseTranslator.UsageOf(metadata.Usage).TotalTokens;
+                if (!call.IncludeUsage)
+                {
+                    break;
+                }
+
                 yield return new ChatCompletionChunk
                 {
                     Id = id,

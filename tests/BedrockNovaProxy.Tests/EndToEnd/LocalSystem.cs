@@ -18,7 +18,8 @@ public sealed class LocalSystem : IAsyncDisposable
         _stack = stack;
         BaseUrl = stack.ProxyUrl;
         Http = new HttpClient { BaseAddress = BaseUrl };
-        OpenAi = new OpenAIClient(new ApiKeyCredential("sk-local-test"), new OpenAIClientOptions
+        Http.DefaultRequestHeaders.Authorization = new("Bearer", InProcessStack.ApiKey);
+        OpenAi = new OpenAIClient(new ApiKeyCredential(InProcessStack.ApiKey), new OpenAIClientOptions
         {
             Endpoint = new Uri(BaseUrl, "v1/"),
             // The suite asserts the first answer; the SDK's own retries would hide it.
@@ -41,7 +42,14 @@ public sealed class LocalSystem : IAsyncDisposable
     private static readonly IReadOnlyDictionary<string, string?> TestSettings = new Dictionary<string, string?>
     {
         ["Proxy:Limits:MaxRequestBodyBytes"] = (1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        // A second key that may use one model only, with small limits (AuthTests).
+        ["Proxy:Auth:Keys:1:Name"] = "limited",
+        ["Proxy:Auth:Keys:1:Sha256"] = "9dd9a1648df2367cdd82458a44ff1b537fc042e53d7528a1c64e5e5885d7035f",
+        ["Proxy:Auth:Keys:1:Models:0"] = "gpt-4o-mini",
+        ["Proxy:Auth:Keys:1:RequestsPerMinute"] = "3",
     };
+
+    public const string LimitedKey = "sk-limited-test";
 
     private static Dictionary<string, string?> Merge(IReadOnlyDictionary<string, string?> a, IReadOnlyDictionary<string, string?>? b) =>
         a.Concat(b ?? new Dictionary<string, string?>()).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Last().Value);

@@ -66,7 +66,9 @@ public class ProxyConfigurationTests
 {
     private static (ProxyConfiguration? Result, List<string> Errors) Validate(Dictionary<string, string?> settings)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        // Authentication has its own tests (AuthUnitTests); here it is out of the way.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings)
+            .AddInMemoryCollection([KeyValuePair.Create("Proxy:Auth:AllowAnonymous", (string?)"true")]).Build();
         var options = new ProxyOptions();
         configuration.GetSection(ProxyOptions.Section).Bind(options);
         return ProxyConfiguration.Validate(options, configuration);

@@ -1,0 +1,68 @@
+using BedrockNovaProxy.Auth;
+using BedrockNovaProxy.Configuration;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Time.Testing;
+
+namespace BedrockNovaProxy.Tests.Unit;
+
+public class AuthUnitTests
+{
+    [Fact]
+    public void Finds_a_key_by_its_hash_only()
+    {
+        var keys = ApiKeys.From(new AuthOptions
+        {
+            Keys = [new() { Name = "a", Sha256 = ApiKeys.HashOf("sk-a") }, new() { Name = "b", Sha256 = ApiKeys.HashOf("sk-b"), Models = ["gpt-4o"] }],
+        }, ChatRequestTranslatorTests.Models, TimeProvider.System);
+
+        Assert.Equal("a", keys.Find("sk-a")?.Name);
+        Assert.Equal("b", keys.Find("sk-b")?.Name);
+        Assert.Null(keys.Find("sk-c"));
+        Assert.Null(keys.Find(""));
+        Assert.NotNull(keys.Find("sk-b")!.Models.Resolve("gpt-4o"));
+        Assert.Null(keys.Find("sk-b")!.Models.Resolve("gpt-4o-mini"));
+        Assert.Equal("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", ApiKeys.HashOf("test"));
+    }
+
+    [Fact]
+    public void A_per_minute_bucket_allows_its_limit_then_refills_continuously()
+    {
+        var clock = new FakeTimeProvider();
+        var bucket = new RateBucket(60, clock);
+
+        var first = Enumerable.Range(0, 61).Count(_ => bucket.TryTake());
+        var (remaining, wait) = (bucket.Remaining, bucket.UntilAvailable);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var afterOneSecond = bucket.TryTake();
+        bucket.Charge(100);
+        var inDebt = bucket.UntilAvailable;
+
+        Assert.Equal((60, 0, TimeSpan.FromSeconds(1)), (first, remaining, wait));
+        Assert.True(afterOneSecond);
+        Assert.Equal(TimeSpan.FromSeconds(101), inDebt);
+    }
+
+    public static TheoryData<string, string[], string> BadAuth => new()
+    {
+        { "no keys and not anonymous", [], "Proxy:Auth:Keys is empty" },
+        { "a key, not its hash", ["Proxy:Auth:Keys:0:Name=a", "Proxy:Auth:Keys:0:Sha256=sk-live-123"], "Proxy:Auth:Keys:0:Sha256 must be 64 lower-case hex characters" },
+        { "the same key twice", ["Proxy:Auth:Keys:0:Name=a", $"Proxy:Auth:Keys:0:Sha256={ApiKeys.HashOf("x")}", "Proxy:Auth:Keys:1:Name=b", $"Proxy:Auth:Keys:1:Sha256={ApiKeys.HashOf("x")}"], "Proxy:Auth:Keys:1:Sha256 is the same key" },
+        { "keys and anonymous", ["Proxy:Auth:AllowAnonymous=true", "Proxy:Auth:Keys:0:Name=a", $"Proxy:Auth:Keys:0:Sha256={ApiKeys.HashOf("x")}"], "AllowAnonymous cannot be true" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadAuth))]
+    public void Refuses_unsafe_key_configurations(string name, string[] settings, string message)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(
+            settings.Select(s => s.Split('=', 2)).Select(kv => KeyValuePair.Create(kv[0], (string?)kv[1]))
+                .Append(KeyValuePair.Create("AWS_REGION", (string?)"us-east-1"))).Build();
+        var options = new ProxyOptions();
+        configuration.GetSection("Proxy").Bind(options);
+
+        var (result, errors) = ProxyConfiguration.Validate(options, configuration);
+
+        Assert.Null(result);
+        Assert.True(errors.Any(e => e.Contains(message, StringComparison.Ordinal)), name + ": " + string.Join(" | ", errors));
+    }
+}
