@@ -35,6 +35,7 @@ public static class ProxyApp
             sp.GetRequiredService<TimeProvider>(),
             configuration.Options.Bedrock.RequestTimeout));
         services.AddSingleton(sp => Auth.ApiKeys.From(configuration.Options.Auth, configuration.Models, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<Upstream>();
         services.AddSingleton<Readiness>();
         services.AddSingleton<Health>();
         services.AddSingleton<Ready>();

@@ -97,6 +97,18 @@ public sealed partial record ProxyConfiguration(ProxyOptions Options, string Reg
             }
         }
 
+        var resilience = options.Bedrock.Resilience;
+        if (resilience.MaxRetries is < 0 or > 10 || resilience.RetryBaseDelay <= TimeSpan.Zero)
+        {
+            errors.Add("Proxy:Bedrock:Resilience: MaxRetries must be 0-10 and RetryBaseDelay positive.");
+        }
+
+        if (resilience.FailureRatio is <= 0 or > 1 || resilience.MinimumThroughput < 2
+            || resilience.SamplingDuration < TimeSpan.FromMilliseconds(500) || resilience.BreakDuration < TimeSpan.FromMilliseconds(500))
+        {
+            errors.Add("Proxy:Bedrock:Resilience: FailureRatio must be in (0, 1], MinimumThroughput at least 2, SamplingDuration and BreakDuration at least 0.5 s.");
+        }
+
         ValidateAuth(options.Auth, region, errors);
         if (errors.Count > 0)
         {

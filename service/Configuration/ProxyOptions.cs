@@ -74,6 +74,30 @@ public sealed class BedrockOptions
 
     /// <summary>Parallel InvokeModel calls used to embed a batch of inputs.</summary>
     public int EmbeddingConcurrency { get; set; } = 4;
+
+    public ResilienceOptions Resilience { get; set; } = new();
+}
+
+/// <summary>Retries and the per-model circuit breaker around Bedrock calls.</summary>
+public sealed class ResilienceOptions
+{
+    /// <summary>Extra attempts after a throttled or transient failure (0 turns retries off).</summary>
+    public int MaxRetries { get; set; } = 2;
+
+    /// <summary>First backoff; it doubles per attempt, with jitter.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The circuit opens when at least this share of a model's calls fail...</summary>
+    public double FailureRatio { get; set; } = 0.5;
+
+    /// <summary>...among at least this many calls...</summary>
+    public int MinimumThroughput { get; set; } = 20;
+
+    /// <summary>...within this window,</summary>
+    public TimeSpan SamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>and stays open this long (answers 503 with Retry-After) before letting a trial call through.</summary>
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(15);
 }
 
 public sealed class LimitsOptions

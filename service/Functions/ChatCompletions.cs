@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Http;
 namespace BedrockNovaProxy.Functions;
 
 /// <summary>POST /v1/chat/completions on Converse (JSON) or ConverseStream (Server-Sent Events).</summary>
-public sealed class ChatCompletions(ProxyConfiguration configuration, BedrockRuntimeClient bedrock, TimeProvider time) : IFunction
+public sealed class ChatCompletions(ProxyConfiguration configuration, BedrockRuntimeClient bedrock, Upstream upstream, TimeProvider time) : IFunction
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -22,7 +22,7 @@ public sealed class ChatCompletions(ProxyConfiguration configuration, BedrockRun
 
         if (!call.Stream)
         {
-            var response = await Upstream.CallAsync(() => bedrock.ConverseAsync(call.Model.BedrockModelId, call.Request, cancellationToken)).ConfigureAwait(false);
+            var response = await upstream.CallAsync(call.Model.BedrockModelId, ct => bedrock.ConverseAsync(call.Model.BedrockModelId, call.Request, ct), cancellationToken).ConfigureAwait(false);
             var completion = ChatResponseTranslator.Translate(response, call, id, created);
             Authentication.ChargeTokens(context, completion.Usage?.TotalTokens ?? 0);
             await context.Response.WriteAsJsonAsync(completion, OpenAiJsonContext.Wire.ChatCompletion, contentType: null, cancellationToken).ConfigureAwait(false);
@@ -30,7 +30,7 @@ public sealed class ChatCompletions(ProxyConfiguration configuration, BedrockRun
         }
 
         // Errors up to here are plain HTTP errors; from the first byte on, they travel inside the stream.
-        using var stream = await Upstream.CallAsync(() => bedrock.ConverseStreamAsync(call.Model.BedrockModelId, call.Request, cancellationToken)).ConfigureAwait(false);
+        using var stream = await upstream.CallAsync(call.Model.BedrockModelId, ct => bedrock.ConverseStreamAsync(call.Model.BedrockModelId, call.Request, ct), cancellationToken).ConfigureAwait(false);
         var sse = new ServerSentEvents(context.Response);
         var translator = new ChatStreamTranslator(call, id, created);
         OpenAiError? failure = null;

@@ -9,7 +9,7 @@ namespace BedrockNovaProxy.Functions;
 
 /// <summary>POST /v1/embeddings on InvokeModel (Titan Text Embeddings V2 or Nova multimodal embeddings), one call per
 /// input, a few in parallel, answers in input order.</summary>
-public sealed class Embeddings(ProxyConfiguration configuration, BedrockRuntimeClient bedrock) : IFunction
+public sealed class Embeddings(ProxyConfiguration configuration, BedrockRuntimeClient bedrock, Upstream upstream) : IFunction
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -23,7 +23,7 @@ public sealed class Embeddings(ProxyConfiguration configuration, BedrockRuntimeC
         await Parallel.ForEachAsync(Enumerable.Range(0, plan.Inputs.Count), parallel, async (i, ct) =>
         {
             var text = plan.Inputs[i];
-            var result = await Upstream.CallAsync(() => bedrock.InvokeModelAsync(plan.Model.BedrockModelId, EmbeddingsTranslator.InvokeBody(plan, text), ct)).ConfigureAwait(false);
+            var result = await upstream.CallAsync(plan.Model.BedrockModelId, c => bedrock.InvokeModelAsync(plan.Model.BedrockModelId, EmbeddingsTranslator.InvokeBody(plan, text), c), ct).ConfigureAwait(false);
             results[i] = EmbeddingsTranslator.ParseResult(plan, text, result);
         }).ConfigureAwait(false);
 

@@ -37,11 +37,19 @@ public sealed class FaultInjector(FaultOptions options)
 {
     private readonly Random _random = new(options.Seed);
     private readonly Lock _lock = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _attempts = new(StringComparer.Ordinal);
 
-    public FaultPlan Decide(Markers markers)
+    /// <param name="requestKey">Identifies a request across retries (a hash of its body): "name-once" markers fail
+    /// only its first attempt, so a client's retry can be seen to succeed.</param>
+    public FaultPlan Decide(Markers markers, string requestKey = "")
     {
         if (markers.Fault is { } marker)
         {
+            if (marker.EndsWith("-once", StringComparison.Ordinal))
+            {
+                return _attempts.AddOrUpdate(requestKey, 1, (_, n) => n + 1) == 1 ? FaultPlan.FromMarker(marker[..^"-once".Length]) : FaultPlan.None;
+            }
+
             return FaultPlan.FromMarker(marker);
         }
 

@@ -6,7 +6,7 @@ namespace BedrockNovaProxy.Emulators.Bedrock.Conversation;
 /// <summary>Per-request instructions hidden in the prompt as [[name:value]], so a test can make the emulator
 /// fail, slow down or answer at a given length for one request, exactly:
 /// [[fault:throttle]] (and model-timeout, internal, unavailable, access-denied, not-ready, model-error,
-/// validation, hang, midstream, midstream-throttle, midstream-internal, midstream-unavailable, midstream-validation),
+/// validation, hang, midstream, any of them with "-once" to fail only a request's first attempt, midstream-throttle, midstream-internal, midstream-unavailable, midstream-validation),
 /// [[latency:ttft=200,tps=50]] (milliseconds, tokens per second), [[tokens:120]] (answer length),
 /// [[stop:content_filtered]] or [[stop:guardrail_intervened]], [[cached:N]] (prompt-cache read tokens).</summary>
 public sealed partial record Markers(

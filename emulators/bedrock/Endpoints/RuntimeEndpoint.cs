@@ -79,7 +79,7 @@ public sealed partial class RuntimeEndpoint(BedrockEmulatorOptions options, Emul
             _ => "",
         });
         var markers = Markers.Parse(string.Join("\n", lastTexts));
-        var fault = await ApplyFaultsAsync(markers, context.RequestAborted);
+        var fault = await ApplyFaultsAsync(markers, json?.ToJsonString() ?? "", context.RequestAborted);
         var reply = Responder.Answer(request, spec, markers);
         stats.Tokens(reply.InputTokens, reply.OutputTokens);
         var (ttft, tps) = (markers.TimeToFirstToken ?? options.Latency.TimeToFirstToken, markers.TokensPerSecond ?? options.Latency.TokensPerSecond);
@@ -119,7 +119,7 @@ public sealed partial class RuntimeEndpoint(BedrockEmulatorOptions options, Emul
     {
         var input = EmbeddingBodies.Read(json, spec);
         var markers = Markers.Parse(input.Text);
-        await ApplyFaultsAsync(markers, context.RequestAborted);
+        await ApplyFaultsAsync(markers, json?.ToJsonString() ?? "", context.RequestAborted);
         var tokens = Tokenizer.Count(input.Text);
         stats.Tokens(tokens, 0);
         await PaceAsync(time.GetTimestamp(), markers.TimeToFirstToken ?? options.Latency.TimeToFirstToken, 0, 0, context.RequestAborted);
@@ -128,9 +128,9 @@ public sealed partial class RuntimeEndpoint(BedrockEmulatorOptions options, Emul
     }
 
     /// <summary>Throws the fault's error, or hangs until the caller gives up; returns the plan for mid-stream faults.</summary>
-    private async Task<FaultPlan> ApplyFaultsAsync(Markers markers, CancellationToken cancellationToken)
+    private async Task<FaultPlan> ApplyFaultsAsync(Markers markers, string request, CancellationToken cancellationToken)
     {
-        var plan = faults.Decide(markers);
+        var plan = faults.Decide(markers, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(request))));
         if (plan.Any)
         {
             stats.FaultInjected();

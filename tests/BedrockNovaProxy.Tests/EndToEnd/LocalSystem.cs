@@ -42,6 +42,9 @@ public sealed class LocalSystem : IAsyncDisposable
     private static readonly IReadOnlyDictionary<string, string?> TestSettings = new Dictionary<string, string?>
     {
         ["Proxy:Limits:MaxRequestBodyBytes"] = (1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        // Quick retries, and a breaker that the fault tables cannot trip (ResilienceTests trips its own).
+        ["Proxy:Bedrock:Resilience:RetryBaseDelay"] = "00:00:00.010",
+        ["Proxy:Bedrock:Resilience:MinimumThroughput"] = "100000",
         // A second key that may use one model only, with small limits (AuthTests).
         ["Proxy:Auth:Keys:1:Name"] = "limited",
         ["Proxy:Auth:Keys:1:Sha256"] = "9dd9a1648df2367cdd82458a44ff1b537fc042e53d7528a1c64e5e5885d7035f",
