@@ -13,7 +13,13 @@ namespace BedrockNovaProxy.LoadTests;
 
 public sealed record RunOptions(
     string? Target, FileInfo? Config, string? Scenario, double? Rate, string? Duration, string Model, string? Prompt,
-    DirectoryInfo Report, double FaultPercent, int TtftMs, double TokensPerSecond);
+    DirectoryInfo Report, LocalFaults Faults, int TtftMs, double TokensPerSecond);
+
+/// <summary>Random Bedrock faults of the local stack, as percentages of calls.</summary>
+public sealed record LocalFaults(double Throttling, double Internal, double Timeout, double MidStream)
+{
+    public static readonly LocalFaults None = new(0, 0, 0, 0);
+}
 
 /// <summary>The two commands: the gate (run) and the overhead benchmark (bench).</summary>
 public static class Commands
@@ -49,7 +55,7 @@ public static class Commands
             return CouldNotRun;
         }
 
-        await using var stack = options.Target is null ? await StartLocalAsync(options.TtftMs, options.TokensPerSecond, options.FaultPercent) : null;
+        await using var stack = options.Target is null ? await StartLocalAsync(options.TtftMs, options.TokensPerSecond, options.Faults) : null;
         var baseUrl = options.Target is { } target ? new Uri(target.TrimEnd('/') + "/") : stack!.ProxyUrl;
         using var http = CreateClient(baseUrl);
         if (!await ReachableAsync(http, ct))
@@ -63,7 +69,14 @@ public static class Commands
         var scenario = Scenario.Create(gate.Scenario, scenarios.Step(gate.Scenario))
             .WithLoadSimulations(LoadSimulation.Inject(gate.Rate, gate.Duration));
         var startedAt = DateTimeOffset.UtcNow;
+        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
         var stats = await WithProgressAsync(scenario, ct);
+        if (stack is not null)
+        {
+            // The proxy and the emulator live in this process: a heap that keeps growing under load would show here.
+            Console.WriteLine($"managed heap after a full GC: {heapBefore / 1048576.0:F1} MiB before the run, {GC.GetTotalMemory(forceFullCollection: true) / 1048576.0:F1} MiB after; working set {Environment.WorkingSet / 1048576.0:F1} MiB");
+        }
+
         var result = new RunReport(baseUrl.ToString(), gate.Scenario,
             string.Create(CultureInfo.InvariantCulture, $"{gate.Rate} req/s for {gate.Duration.TotalSeconds} s"), startedAt, stats, Thresholds.Evaluate(gate.Thresholds, stats));
         await result.WriteAsync(options.Report.FullName);
@@ -79,7 +92,7 @@ public static class Commands
     public static async Task<int> BenchAsync(string duration, double rate, DirectoryInfo report, int ttftMs, double tps, CancellationToken ct)
     {
         var during = GateConfig.ParseDuration(duration);
-        await using var stack = await StartLocalAsync(ttftMs, tps, 0);
+        await using var stack = await StartLocalAsync(ttftMs, tps, LocalFaults.None);
         using var proxyHttp = CreateClient(stack.ProxyUrl);
         using var bedrockHttp = CreateClient(stack.BedrockUrl);
         var proxy = new OpenAiScenarios(proxyHttp, "gpt-4o-mini", LocalPrompt, InProcessStack.ApiKey);
@@ -131,11 +144,12 @@ public static class Commands
 
     private static string Ttft(ScenarioStats stats) => stats.TimeToFirstToken.Count > 0 ? stats.TimeToFirstToken.P50.ToString(CultureInfo.InvariantCulture) : "-";
 
-    private static Task<InProcessStack> StartLocalAsync(int ttftMs, double tps, double faultPercent) => InProcessStack.StartAsync(bedrock: o =>
+    private static Task<InProcessStack> StartLocalAsync(int ttftMs, double tps, LocalFaults faults) => InProcessStack.StartAsync(bedrock: o =>
     {
         o.Latency.TimeToFirstToken = TimeSpan.FromMilliseconds(ttftMs);
         o.Latency.TokensPerSecond = tps;
-        o.Faults.ThrottlingPercent = faultPercent;
+        (o.Faults.ThrottlingPercent, o.Faults.InternalErrorPercent, o.Faults.ModelTimeoutPercent, o.Faults.MidStreamPercent) =
+            (faults.Throttling, faults.Internal, faults.Timeout, faults.MidStream);
     });
 
     private static HttpClient CreateClient(Uri baseUrl) => new(new SocketsHttpHandler

@@ -12,13 +12,18 @@ var model = new Option<string>("--model") { Description = "Model alias to call."
 var prompt = new Option<string?>("--prompt") { Description = "User message to send. Locally it defaults to a fixed 32-token answer." };
 var report = new Option<DirectoryInfo>("--report") { Description = "Folder for report.json, report.md, report.html.", DefaultValueFactory = _ => new DirectoryInfo("loadtests/reports/latest") };
 var faults = new Option<double>("--fault-percent") { Description = "Local stack only: percentage of Bedrock calls that are throttled.", DefaultValueFactory = _ => 0 };
+var internalFaults = new Option<double>("--internal-percent") { Description = "Local stack only: percentage of Bedrock calls failing with an internal error.", DefaultValueFactory = _ => 0 };
+var timeoutFaults = new Option<double>("--timeout-percent") { Description = "Local stack only: percentage of Bedrock calls failing with a model timeout.", DefaultValueFactory = _ => 0 };
+var midstreamFaults = new Option<double>("--midstream-percent") { Description = "Local stack only: percentage of Bedrock streams failing half-way.", DefaultValueFactory = _ => 0 };
 var ttft = new Option<int>("--ttft-ms") { Description = "Local stack only: the emulated model's time to first token.", DefaultValueFactory = _ => 50 };
 var tps = new Option<double>("--tps") { Description = "Local stack only: the emulated model's tokens per second.", DefaultValueFactory = _ => 400 };
 
-var run = new Command("run", "Apply load to a stage and decide whether it passes the gate.") { target, config, scenario, rate, duration, model, prompt, report, faults, ttft, tps };
+var run = new Command("run", "Apply load to a stage and decide whether it passes the gate.") { target, config, scenario, rate, duration, model, prompt, report, faults, internalFaults, timeoutFaults, midstreamFaults, ttft, tps };
 run.SetAction((result, ct) => Commands.RunAsync(new RunOptions(
     result.GetValue(target), result.GetValue(config), result.GetValue(scenario), result.GetValue(rate), result.GetValue(duration),
-    result.GetValue(model)!, result.GetValue(prompt), result.GetValue(report)!, result.GetValue(faults), result.GetValue(ttft), result.GetValue(tps)), ct));
+    result.GetValue(model)!, result.GetValue(prompt), result.GetValue(report)!,
+    new LocalFaults(result.GetValue(faults), result.GetValue(internalFaults), result.GetValue(timeoutFaults), result.GetValue(midstreamFaults)),
+    result.GetValue(ttft), result.GetValue(tps)), ct));
 
 var benchDuration = new Option<string>("--duration") { Description = "Load per measurement.", DefaultValueFactory = _ => "10s" };
 var benchRate = new Option<double>("--rate") { Description = "Arrival rate of the overhead comparison.", DefaultValueFactory = _ => 50 };
