@@ -35,11 +35,13 @@ public static partial class ChatRequestTranslator
         var (system, messages) = TranslateMessages(request.Messages, model.Spec);
         var toolChoice = TranslateToolChoice(request.ToolChoice, request.Tools, jsonTool, ref system, messages, ref tools);
 
+        var inference = TranslateInference(request, model.Spec);
         var converse = new ConverseRequest
         {
             Messages = messages,
             System = system.Count > 0 ? system : null,
-            InferenceConfig = TranslateInference(request, model.Spec),
+            InferenceConfig = inference,
+            AdditionalModelRequestFields = TranslateReasoning(request, model, inference),
             ToolConfig = tools is { Count: > 0 } ? new ToolConfiguration { Tools = tools, ToolChoice = toolChoice } : null,
         };
 
@@ -103,11 +105,51 @@ public static partial class ChatRequestTranslator
             throw new OpenAiException(OpenAiError.Unsupported(JsonHelpers.IsNullOrAbsent(request.Functions) ? "function_call" : "functions",
                 "The deprecated 'functions' and 'function_call' parameters are not supported; use 'tools' and 'tool_choice'."));
         }
+    }
 
-        if (request.ReasoningEffort is not null)
+    /// <summary>reasoning_effort -> Nova 2's reasoningConfig, in additionalModelRequestFields as working Bedrock clients
+    /// send it. With "high" effort Nova takes no temperature, top_p or maxTokens, so none is sent (and asking for them
+    /// is an error, not something dropped silently).</summary>
+    private static JsonElement? TranslateReasoning(ChatCompletionRequest request, ResolvedModel model, InferenceConfiguration inference)
+    {
+        if (request.ReasoningEffort is not { } effort)
         {
-            throw new OpenAiException(OpenAiError.Unsupported("reasoning_effort", "reasoning_effort is not supported by this model."));
+            return null;
         }
+
+        var level = effort switch
+        {
+            "none" => null,
+            "minimal" or "low" => "low",
+            "medium" or "high" => effort,
+            _ => throw new OpenAiException(OpenAiError.Invalid(
+                $"Invalid value: '{effort}'. Supported values are: 'none', 'minimal', 'low', 'medium', and 'high'.", "reasoning_effort", "invalid_value")),
+        };
+        if (!model.Spec.SupportsReasoning)
+        {
+            throw new OpenAiException(OpenAiError.Unsupported("reasoning_effort",
+                $"reasoning_effort is not supported with this model: {model.Spec.DisplayName} does not reason. Use a reasoning model such as Amazon Nova 2 Lite."));
+        }
+
+        if (level == "high")
+        {
+            foreach (var (set, name) in new[] { (request.Temperature is not null, "temperature"), (request.TopP is not null, "top_p"),
+                (request.MaxTokens is not null || request.MaxCompletionTokens is not null, request.MaxCompletionTokens is not null ? "max_completion_tokens" : "max_tokens") })
+            {
+                if (set)
+                {
+                    throw new OpenAiException(OpenAiError.UnsupportedValue(name,
+                        $"{name} cannot be combined with reasoning_effort 'high': Amazon Nova chooses its own sampling and length at that effort."));
+                }
+            }
+
+            inference.MaxTokens = null;
+        }
+
+        using var json = JsonDocument.Parse(level is null
+            ? """{"reasoningConfig":{"type":"disabled"}}"""
+            : "{\"reasoningConfig\":{\"type\":\"enabled\",\"maxReasoningEffort\":\"" + level + "\"}}");
+        return json.RootElement.Clone();
     }
 
     private static InferenceConfiguration TranslateInference(ChatCompletionRequest request, ModelSpec spec)

@@ -208,4 +208,23 @@ public class ChatTests(LocalSystems systems)
 
         Assert.Equal(ChatFinishReason.ContentFilter, completion.FinishReason);
     }
+
+    [Theory]
+    [MemberData(nameof(Hostings))]
+    public async Task Reasons_on_nova_2_when_asked_and_refuses_elsewhere(Hosting hosting)
+    {
+        var ct = TestContext.Current.CancellationToken;
+#pragma warning disable OPENAI001 // the SDK marks reasoning_effort as evaluation-only; it is what clients send
+        var options = new ChatCompletionOptions { ReasoningEffortLevel = ChatReasoningEffortLevel.Medium };
+#pragma warning restore OPENAI001
+
+        ChatCompletion completion = await (await Chat(hosting, "gpt-5-mini")).CompleteChatAsync([new UserChatMessage("think hard")], options, ct);
+        var gpt4o = await Chat(hosting, "gpt-4o");
+        var refused = await Assert.ThrowsAsync<System.ClientModel.ClientResultException>(() => gpt4o.CompleteChatAsync([new UserChatMessage("think")], options, ct));
+
+        Assert.Equal("You said: think hard", completion.Content[0].Text);
+        // The emulated Nova 2 bills 64 reasoning tokens at medium effort, on top of the answer's 5.
+        Assert.Equal(69, completion.Usage.OutputTokenCount);
+        Assert.Equal(400, refused.Status);
+    }
 }
