@@ -63,6 +63,8 @@ public sealed class InProcessStack : IAsyncDisposable
         ["Proxy:ModelAliases:3:Model"] = "amazon.titan-embed-text-v2:0",
         ["Proxy:ModelAliases:4:Alias"] = "gpt-5-mini",
         ["Proxy:ModelAliases:4:Model"] = "us.amazon.nova-2-lite-v1:0",
+        ["Proxy:ModelAliases:5:Alias"] = "nova-embed",
+        ["Proxy:ModelAliases:5:Model"] = "amazon.nova-2-multimodal-embeddings-v1:0",
         ["Proxy:Auth:Keys:0:Name"] = "test",
         ["Proxy:Auth:Keys:0:Sha256"] = "dd8231a9d6680e59d85269235f4a38b78260a0ae6fef86fc0610794c2903152c",
     };

@@ -32,7 +32,7 @@ public static partial class Responder
         }
 
         string stopReason;
-        var tool = ToolToCall(request, prompt, last);
+        var tools = ToolsToCall(request, prompt, last);
         if (markers.Stop is "content_filtered")
         {
             blocks.Add(new ReplyText("The generated text has been blocked by our content filters."));
@@ -43,9 +43,9 @@ public static partial class Responder
             blocks.Add(new ReplyText("Sorry, the model cannot answer this question."));
             stopReason = "guardrail_intervened";
         }
-        else if (tool is not null)
+        else if (tools.Count > 0)
         {
-            blocks.Add(new ReplyToolUse(ToolUseId(request, tool.Name), tool.Name, SampleObject(tool.Schema, KeyValues(prompt))));
+            blocks.AddRange(tools.Select(tool => new ReplyToolUse(ToolUseId(request, tool.Name), tool.Name, SampleObject(tool.Schema, KeyValues(prompt)))));
             stopReason = "tool_use";
         }
         else
@@ -92,19 +92,19 @@ public static partial class Responder
         _ => 16,
     };
 
-    private static ToolSpec? ToolToCall(ConverseRequest request, string prompt, Turn last)
+    /// <summary>The tools the prompt names, in the order it names them (several in one turn, as models do), or the
+    /// one toolChoice forces.</summary>
+    private static List<ToolSpec> ToolsToCall(ConverseRequest request, string prompt, Turn last)
     {
-        if (request.Tools.Count == 0)
-        {
-            return null;
-        }
-
-        var mentioned = request.Tools.FirstOrDefault(t => Regex.IsMatch(prompt, $@"\b{Regex.Escape(t.Name)}\b"));
+        var mentioned = request.Tools
+            .Select(t => (Tool: t, Match: Regex.Match(prompt, $@"\b{Regex.Escape(t.Name)}\b")))
+            .Where(m => m.Match.Success).OrderBy(m => m.Match.Index).Select(m => m.Tool).ToList();
         return request.Choice.Kind switch
         {
-            ToolChoiceKind.Tool => request.Tools.First(t => t.Name == request.Choice.Name),
-            ToolChoiceKind.Any => mentioned ?? request.Tools[0],
-            _ when last.Content.Any(b => b is ToolResultBlock) => null,
+            _ when request.Tools.Count == 0 => [],
+            ToolChoiceKind.Tool => [request.Tools.First(t => t.Name == request.Choice.Name)],
+            ToolChoiceKind.Any => mentioned.Count > 0 ? mentioned : [request.Tools[0]],
+            _ when last.Content.Any(b => b is ToolResultBlock) => [],
             _ => mentioned,
         };
     }

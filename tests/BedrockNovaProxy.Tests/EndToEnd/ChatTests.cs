@@ -227,4 +227,37 @@ public class ChatTests(LocalSystems systems)
         Assert.Equal(69, completion.Usage.OutputTokenCount);
         Assert.Equal(400, refused.Status);
     }
+
+    [Theory]
+    [MemberData(nameof(Hostings))]
+    public async Task Streams_several_tool_calls_in_one_turn_indexed_as_openai_does(Hosting hosting)
+    {
+        var chat = await Chat(hosting);
+        var timeSchema = BinaryData.FromString("""{"type":"object","properties":{"zone":{"type":"string"}},"required":["zone"]}""");
+        var options = new ChatCompletionOptions
+        {
+            Tools = { ChatTool.CreateFunctionTool("get_weather", "Weather", WeatherSchema), ChatTool.CreateFunctionTool("get_time", "Time", timeSchema) },
+        };
+        List<ChatMessage> messages = [new UserChatMessage("Use get_time zone=UTC and get_weather city=Rome")];
+        var calls = new SortedDictionary<int, (string Id, string Name, string Arguments)>();
+
+        await foreach (var update in chat.CompleteChatStreamingAsync(messages, options, TestContext.Current.CancellationToken))
+        {
+            foreach (var part in update.ToolCallUpdates)
+            {
+                // What every OpenAI client does: accumulate by index; id and name come once, arguments in fragments.
+                var (id, name, arguments) = calls.GetValueOrDefault(part.Index, ("", "", ""));
+                calls[part.Index] = (id + part.ToolCallId, name + part.FunctionName, arguments + part.FunctionArgumentsUpdate?.ToString());
+            }
+        }
+
+        ChatCompletion whole = await chat.CompleteChatAsync(messages, options, TestContext.Current.CancellationToken);
+
+        Assert.Equal([0, 1], calls.Keys);
+        Assert.Equal(("get_time", """{"zone":"UTC"}"""), (calls[0].Name, calls[0].Arguments));
+        Assert.Equal("get_weather", calls[1].Name);
+        Assert.Equal("Rome", JsonDocument.Parse(calls[1].Arguments).RootElement.GetProperty("city").GetString());
+        Assert.NotEqual(calls[0].Id, calls[1].Id);
+        Assert.Equal(calls.Values.Select(c => (c.Id, c.Name)), whole.ToolCalls.Select(c => (c.Id, c.FunctionName)));
+    }
 }

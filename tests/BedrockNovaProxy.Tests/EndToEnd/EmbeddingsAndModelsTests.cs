@@ -31,6 +31,24 @@ public class EmbeddingsAndModelsTests(LocalSystems systems)
 
     [Theory]
     [MemberData(nameof(Hostings))]
+    public async Task Embeds_with_nova_multimodal_embeddings_chosen_by_alias(Hosting hosting)
+    {
+        var embeddings = (await systems.GetAsync(hosting)).OpenAi.GetEmbeddingClient("nova-embed");
+        var ct = TestContext.Current.CancellationToken;
+
+        OpenAIEmbeddingCollection byDefault = await embeddings.GenerateEmbeddingsAsync(["a text"], cancellationToken: ct);
+        OpenAIEmbeddingCollection small = await embeddings.GenerateEmbeddingsAsync(["a text"], new EmbeddingGenerationOptions { Dimensions = 384 }, ct);
+        var wrongSize = await Assert.ThrowsAsync<System.ClientModel.ClientResultException>(() =>
+            embeddings.GenerateEmbeddingsAsync(["a text"], new EmbeddingGenerationOptions { Dimensions = 512 }, ct));
+
+        Assert.Equal(3072, byDefault[0].ToFloats().Length);
+        Assert.Equal(384, small[0].ToFloats().Length);
+        Assert.Equal(1.0, Math.Sqrt(small[0].ToFloats().ToArray().Sum(v => (double)v * v)), 3);
+        Assert.Equal(400, wrongSize.Status);
+    }
+
+    [Theory]
+    [MemberData(nameof(Hostings))]
     public async Task Gives_the_same_vector_as_float_and_as_base64(Hosting hosting)
     {
         var system = await systems.GetAsync(hosting);
