@@ -36,6 +36,7 @@ public static class ProxyApp
             configuration.Options.Bedrock.RequestTimeout));
         services.AddSingleton(sp => Auth.ApiKeys.From(configuration.Options.Auth, configuration.Models, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<Upstream>();
+        services.TryAddSingleton<Telemetry.IMetricsSink>(EmfEnabled(configuration, builder.Configuration) ? new Telemetry.StdoutMetricsSink() : new NoMetricsSink());
         services.AddSingleton<Readiness>();
         services.AddSingleton<Health>();
         services.AddSingleton<Ready>();
@@ -46,6 +47,7 @@ public static class ProxyApp
 
         var app = builder.Build();
         app.UseMiddleware<RequestId>();
+        app.UseMiddleware<Metrics>();
         app.UseMiddleware<ErrorHandling>();
         app.UseMiddleware<Deadline>();
         app.UseMiddleware<Authentication>();
@@ -57,6 +59,10 @@ public static class ProxyApp
         app.MapFunction<Embeddings>("POST", "/v1/embeddings");
         return app;
     }
+
+    /// <summary>EMF lines are only useful where stdout reaches CloudWatch Logs: on Lambda and ECS unless told otherwise.</summary>
+    private static bool EmfEnabled(ProxyConfiguration proxy, Microsoft.Extensions.Configuration.IConfiguration configuration) =>
+        proxy.Options.Telemetry.Emf ?? (LambdaHosting.IsLambda(configuration) || !string.IsNullOrEmpty(configuration["ECS_CONTAINER_METADATA_URI_V4"]));
 
     /// <summary>One pooled client for the process: keep-alive connections, recycled every few minutes so DNS changes
     /// are seen; HTTP/2 where the endpoint offers it. Timeouts are per call (BedrockRuntimeClient), not here.</summary>

@@ -77,7 +77,7 @@ public sealed class InProcessStack : IAsyncDisposable
     /// <param name="bedrock">Emulator options (latency, random faults).</param>
     public static async Task<InProcessStack> StartAsync(
         IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? proxyTime = null, Action<BedrockEmulatorOptions>? bedrock = null,
-        Hosting hosting = Hosting.Kestrel)
+        Hosting hosting = Hosting.Kestrel, Action<IServiceCollection>? proxyServices = null)
     {
         LambdaEmulatorHost? lambda = null;
         if (hosting != Hosting.Kestrel)
@@ -118,6 +118,8 @@ public sealed class InProcessStack : IAsyncDisposable
             {
                 builder.Services.AddSingleton(proxyTime);
             }
+
+            proxyServices?.Invoke(builder.Services);
         });
         await proxy.StartAsync();
         if (lambda is not null)

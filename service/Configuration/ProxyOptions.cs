@@ -23,6 +23,18 @@ public sealed class ProxyOptions
     public LambdaOptions Lambda { get; set; } = new();
 
     public AuthOptions Auth { get; set; } = new();
+
+    public TelemetryOptions Telemetry { get; set; } = new();
+}
+
+public sealed class TelemetryOptions
+{
+    /// <summary>CloudWatch namespace of the metrics (the customer's monitoring.custom_metrics.namespace).</summary>
+    public string MetricsNamespace { get; set; } = "BedrockNovaProxy";
+
+    /// <summary>Write one CloudWatch Embedded Metric Format line per request to stdout. Defaults to on under Lambda
+    /// and ECS (where stdout goes to CloudWatch Logs), off elsewhere.</summary>
+    public bool? Emf { get; set; }
 }
 
 /// <summary>Who may call the proxy. Only SHA-256 hashes of API keys are ever configured.</summary>

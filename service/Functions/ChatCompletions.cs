@@ -17,6 +17,8 @@ public sealed class ChatCompletions(ProxyConfiguration configuration, BedrockRun
         var request = await JsonBody.ReadAsync(context.Request, OpenAiJsonContext.Default.ChatCompletionRequest,
             configuration.Options.Limits.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
         var call = ChatRequestTranslator.Translate(request, Authentication.Models(context, configuration));
+        Metrics.Model(context, call.Model.RequestedName, call.Model.Spec.Id, call.Stream ? "chat.completions.stream" : null);
+        var started = time.GetTimestamp();
         var id = Ids.ChatCompletion();
         var created = time.GetUtcNow().ToUnixTimeSeconds();
 
@@ -25,6 +27,7 @@ public sealed class ChatCompletions(ProxyConfiguration configuration, BedrockRun
             var response = await upstream.CallAsync(call.Model.BedrockModelId, ct => bedrock.ConverseAsync(call.Model.BedrockModelId, call.Request, ct), cancellationToken).ConfigureAwait(false);
             var completion = ChatResponseTranslator.Translate(response, call, id, created);
             Authentication.ChargeTokens(context, completion.Usage?.TotalTokens ?? 0);
+            Metrics.Tokens(context, completion.Usage?.PromptTokens ?? 0, completion.Usage?.CompletionTokens ?? 0);
             await context.Response.WriteAsJsonAsync(completion, OpenAiJsonContext.Wire.ChatCompletion, contentType: null, cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -38,6 +41,11 @@ public sealed class ChatCompletions(ProxyConfiguration configuration, BedrockRun
         {
             await foreach (var streamEvent in stream.ReadEventsAsync(cancellationToken).ConfigureAwait(false))
             {
+                if (streamEvent is ConverseStreamEvent.BlockDelta)
+                {
+                    Metrics.FirstToken(context, time.GetElapsedTime(started));
+                }
+
                 foreach (var chunk in translator.Translate(streamEvent))
                 {
                     sse.Write(chunk, OpenAiJsonContext.Wire.ChatCompletionChunk);
@@ -64,6 +72,7 @@ public sealed class ChatCompletions(ProxyConfiguration configuration, BedrockRun
         }
 
         Authentication.ChargeTokens(context, translator.TotalTokens);
+        Metrics.Tokens(context, translator.InputTokens, translator.OutputTokens);
         if (failure is null && !translator.Finished)
         {
             failure = new OpenAiError(502, "Amazon Bedrock ended the stream before the answer was complete.", OpenAiError.ServerErrorType, null, "upstream_stream_incomplete");

@@ -29,6 +29,8 @@ public sealed class Embeddings(ProxyConfiguration configuration, BedrockRuntimeC
 
         var result = EmbeddingsTranslator.Result(plan, results);
         Authentication.ChargeTokens(context, result.Usage.TotalTokens);
+        Metrics.Model(context, plan.Model.RequestedName, plan.Model.Spec.Id);
+        Metrics.Tokens(context, result.Usage.PromptTokens, 0);
         await context.Response.WriteAsJsonAsync(result, OpenAiJsonContext.Wire.EmbeddingList, contentType: null, cancellationToken).ConfigureAwait(false);
     }
 }

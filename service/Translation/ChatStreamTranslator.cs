@@ -16,8 +16,12 @@ public sealed class ChatStreamTranslator(ChatTranslation call, string id, long c
 
     public bool Finished { get; private set; }
 
-    /// <summary>Input plus output tokens, once Bedrock's metadata event has reported them.</summary>
-    public int TotalTokens { get; private set; }
+    /// <summary>Token counts, once Bedrock's metadata event has reported them.</summary>
+    public int TotalTokens => InputTokens + OutputTokens;
+
+    public int InputTokens { get; private set; }
+
+    public int OutputTokens { get; private set; }
 
     public IEnumerable<ChatCompletionChunk> Translate(ConverseStreamEvent streamEvent)
     {
@@ -90,7 +94,8 @@ public sealed class ChatStreamTranslator(ChatTranslation call, string id, long c
                 break;
 
             case ConverseStreamEvent.Metadata { Value: var metadata }:
-                TotalTokens = ChatResponseTranslator.UsageOf(metadata.Usage).TotalTokens;
+                var usage = ChatResponseTranslator.UsageOf(metadata.Usage);
+                (InputTokens, OutputTokens) = (usage.PromptTokens, usage.CompletionTokens);
                 if (!call.IncludeUsage)
                 {
                     break;

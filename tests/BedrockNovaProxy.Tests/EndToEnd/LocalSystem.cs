@@ -4,6 +4,7 @@ using System.ClientModel;
 using System.ClientModel.Primitives;
 using BedrockNovaProxy.Emulators.Stack;
 using emulator::BedrockNovaProxy.Emulators.Bedrock;
+using Microsoft.Extensions.DependencyInjection;
 using OpenAI;
 
 namespace BedrockNovaProxy.Tests.EndToEnd;
@@ -13,9 +14,10 @@ public sealed class LocalSystem : IAsyncDisposable
 {
     private readonly InProcessStack _stack;
 
-    private LocalSystem(InProcessStack stack)
+    private LocalSystem(InProcessStack stack, CapturedMetrics metrics)
     {
         _stack = stack;
+        Metrics = metrics;
         BaseUrl = stack.ProxyUrl;
         Http = new HttpClient { BaseAddress = BaseUrl };
         Http.DefaultRequestHeaders.Authorization = new("Bearer", InProcessStack.ApiKey);
@@ -35,8 +37,15 @@ public sealed class LocalSystem : IAsyncDisposable
 
     public EmulatorStats BedrockStats => _stack.BedrockStats;
 
-    public static async Task<LocalSystem> StartAsync(Hosting hosting, IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? proxyTime = null) =>
-        new(await InProcessStack.StartAsync(Merge(TestSettings, settings), proxyTime, hosting: hosting));
+    /// <summary>The EMF lines the proxy wrote.</summary>
+    public CapturedMetrics Metrics { get; }
+
+    public static async Task<LocalSystem> StartAsync(Hosting hosting, IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? proxyTime = null)
+    {
+        var metrics = new CapturedMetrics();
+        return new(await InProcessStack.StartAsync(Merge(TestSettings, settings), proxyTime, hosting: hosting,
+            proxyServices: services => services.AddSingleton<BedrockNovaProxy.Telemetry.IMetricsSink>(metrics)), metrics);
+    }
 
     /// <summary>A body limit under API Gateway's own, as a deployment sets it, so the proxy's 413 is what the test meets.</summary>
     private static readonly IReadOnlyDictionary<string, string?> TestSettings = new Dictionary<string, string?>
@@ -62,6 +71,19 @@ public sealed class LocalSystem : IAsyncDisposable
         Http.Dispose();
         await _stack.DisposeAsync();
     }
+}
+
+public sealed class CapturedMetrics : BedrockNovaProxy.Telemetry.IMetricsSink
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+
+    public void Write(string line) => _lines.Enqueue(line);
+
+    /// <summary>The line written for the request with this id (the x-request-id of its answer), if any.</summary>
+    public System.Text.Json.JsonElement? For(string requestId) => _lines
+        .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)
+        .Cast<System.Text.Json.JsonElement?>()
+        .FirstOrDefault(e => e!.Value.GetProperty("RequestId").GetString() == requestId);
 }
 
 /// <summary>One running system per hosting mode, shared by the whole test assembly (started on first use).</summary>

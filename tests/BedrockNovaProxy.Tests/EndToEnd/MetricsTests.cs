@@ -1,0 +1,45 @@
+using System.Text.Json;
+using static BedrockNovaProxy.Tests.EndToEnd.EmbeddingsAndModelsTests;
+
+namespace BedrockNovaProxy.Tests.EndToEnd;
+
+/// <summary>The CloudWatch EMF line each request leaves, through every hosting mode.</summary>
+public class MetricsTests(LocalSystems systems)
+{
+    public static TheoryData<Hosting> Hostings => ChatTests.Hostings;
+
+    [Theory]
+    [MemberData(nameof(Hostings))]
+    public async Task Writes_one_emf_record_per_request_with_tokens_cost_and_time_to_first_token(Hosting hosting)
+    {
+        var system = await systems.GetAsync(hosting);
+        var ct = TestContext.Current.CancellationToken;
+
+        using var chat = await system.Http.PostAsync("v1/chat/completions", Json("""{"model":"gpt-4o","messages":[{"role":"user","content":"count me"}]}"""), ct);
+        using var stream = await system.Http.PostAsync("v1/chat/completions", Json("""{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"stream me"}]}"""), ct);
+        await stream.Content.ReadAsStringAsync(ct);
+        using var missing = await system.Http.PostAsync("v1/chat/completions", Json("""{"model":"gpt-99","messages":[{"role":"user","content":"x"}]}"""), ct);
+
+        var c = Line(system, chat);
+        var s = Line(system, stream);
+        var m = Line(system, missing);
+        Assert.Equal(("acme", "chat.completions", "gpt-4o", "none", 1, 0), (Str(c, "Customer"), Str(c, "Operation"), Str(c, "ModelAlias"), Str(c, "ErrorClass"), Int(c, "Requests"), Int(c, "Errors")));
+        Assert.Equal((2, 5), (Int(c, "InputTokens"), Int(c, "OutputTokens")));
+        // Nova Pro: $0.80 in and $3.20 out per million tokens.
+        Assert.Equal(0.0000176m, c.GetProperty("EstimatedCostUSD").GetDecimal());
+        Assert.False(c.TryGetProperty("TimeToFirstToken", out _));
+        Assert.Equal(("chat.completions.stream", "gpt-4o-mini"), (Str(s, "Operation"), Str(s, "ModelAlias")));
+        Assert.True(s.GetProperty("TimeToFirstToken").GetDouble() > 0);
+        Assert.Equal(("client", 1, 404), (Str(m, "ErrorClass"), Int(m, "Errors"), Int(m, "StatusCode")));
+        var directives = c.GetProperty("_aws").GetProperty("CloudWatchMetrics");
+        Assert.Equal("BedrockNovaProxy", directives[0].GetProperty("Namespace").GetString());
+        Assert.Equal("""[["Customer","Operation"],["Customer","ModelAlias","Operation"]]""", directives[0].GetProperty("Dimensions").GetRawText());
+    }
+
+    private static JsonElement Line(LocalSystem system, HttpResponseMessage response) =>
+        system.Metrics.For(response.Headers.GetValues("x-request-id").Single()) ?? throw new Xunit.Sdk.XunitException("no EMF line for the request");
+
+    private static string? Str(JsonElement e, string name) => e.GetProperty(name).GetString();
+
+    private static int Int(JsonElement e, string name) => e.GetProperty(name).GetInt32();
+}

@@ -1,0 +1,53 @@
+using System.Text.Json;
+using BedrockNovaProxy.Telemetry;
+
+namespace BedrockNovaProxy.Tests.Unit;
+
+public class EmfTests
+{
+    [Theory]
+    [InlineData(200, "none")]
+    [InlineData(400, "client")]
+    [InlineData(401, "auth")]
+    [InlineData(403, "auth")]
+    [InlineData(404, "client")]
+    [InlineData(429, "throttled")]
+    [InlineData(502, "upstream")]
+    [InlineData(503, "upstream")]
+    [InlineData(504, "timeout")]
+    public void Classifies_errors(int status, string errorClass) => Assert.Equal(errorClass, Emf.ErrorClass(status));
+
+    [Fact]
+    public void Every_declared_metric_and_dimension_has_a_value_within_emf_limits()
+    {
+        var line = Emf.Line("Acme/Proxy", new MetricsRecord("acme", "prod", "chat.completions.stream", "gpt-4o", 200, 812.5, 95.25, 120, 40,
+            NovaPrices.Estimate("amazon.nova-pro-v1:0", 120, 40), "req_1", DateTimeOffset.FromUnixTimeMilliseconds(1_795_000_000_000)));
+
+        using var json = JsonDocument.Parse(line);
+        var root = json.RootElement;
+        Assert.Equal(1_795_000_000_000, root.GetProperty("_aws").GetProperty("Timestamp").GetInt64());
+        foreach (var directive in root.GetProperty("_aws").GetProperty("CloudWatchMetrics").EnumerateArray())
+        {
+            Assert.Equal("Acme/Proxy", directive.GetProperty("Namespace").GetString());
+            Assert.InRange(directive.GetProperty("Metrics").GetArrayLength(), 1, 100);
+            foreach (var metric in directive.GetProperty("Metrics").EnumerateArray())
+            {
+                Assert.Contains(metric.GetProperty("Name").GetString(), Emf.Metrics);
+                Assert.Equal(JsonValueKind.Number, root.GetProperty(metric.GetProperty("Name").GetString()!).ValueKind);
+            }
+
+            foreach (var set in directive.GetProperty("Dimensions").EnumerateArray())
+            {
+                Assert.InRange(set.GetArrayLength(), 1, 30);
+                Assert.All(set.EnumerateArray(), d => Assert.Equal(JsonValueKind.String, root.GetProperty(d.GetString()!).ValueKind));
+            }
+        }
+
+        Assert.Equal(0.000224m, root.GetProperty("EstimatedCostUSD").GetDecimal());
+        Assert.DoesNotContain("\n", line);
+    }
+
+    [Fact]
+    public void Reports_no_cost_for_a_model_without_a_known_price() =>
+        Assert.Null(NovaPrices.Estimate("amazon.nova-2-multimodal-embeddings-v1:0", 100, 0));
+}
