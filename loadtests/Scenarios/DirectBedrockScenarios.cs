@@ -2,7 +2,6 @@ extern alias emulator;
 extern alias service;
 
 using System.Buffers;
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Amazon.Runtime;
@@ -34,7 +33,7 @@ public sealed class DirectBedrockScenarios(HttpClient http, Uri bedrock, string 
 
     public async Task<StepResult> ConverseStreamAsync(CancellationToken ct)
     {
-        var sent = Stopwatch.GetTimestamp();
+        var clock = new ChunkClock();
         using var response = await http.SendAsync(Signed("/model/{modelId}/converse-stream"), HttpCompletionOption.ResponseHeadersRead, ct);
         if (!response.IsSuccessStatusCode)
         {
@@ -44,9 +43,6 @@ public sealed class DirectBedrockScenarios(HttpClient http, Uri bedrock, string 
         await using var stream = await response.Content.ReadAsStreamAsync(ct);
         var buffer = new ArrayBufferWriter<byte>();
         var chunk = new byte[16 * 1024];
-        TimeSpan? ttft = null;
-        var gaps = new List<TimeSpan>();
-        var last = 0L;
         int read;
         while ((read = await stream.ReadAsync(chunk, ct)) > 0)
         {
@@ -59,17 +55,7 @@ public sealed class DirectBedrockScenarios(HttpClient http, Uri bedrock, string 
                 pending = pending.Slice(consumed);
                 if (message!.EventType == "contentBlockDelta")
                 {
-                    var now = Stopwatch.GetTimestamp();
-                    if (ttft is null)
-                    {
-                        ttft = Stopwatch.GetElapsedTime(sent, now);
-                    }
-                    else
-                    {
-                        gaps.Add(Stopwatch.GetElapsedTime(last, now));
-                    }
-
-                    last = now;
+                    clock.Chunk();
                 }
             }
 
@@ -78,7 +64,7 @@ public sealed class DirectBedrockScenarios(HttpClient http, Uri bedrock, string 
             buffer.Write(rest);
         }
 
-        return StepResult.Success(200, ttft, gaps);
+        return StepResult.Success(200, clock.FirstToken, clock.Gaps);
     }
 
     private HttpRequestMessage Signed(string path)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -49,7 +48,7 @@ public sealed class OpenAiScenarios(HttpClient http, string model, string prompt
 
     public async Task<StepResult> ChatStreamAsync(CancellationToken ct)
     {
-        var sent = Stopwatch.GetTimestamp();
+        var clock = new ChunkClock();
         using var response = await http.SendAsync(Request(stream: true), HttpCompletionOption.ResponseHeadersRead, ct);
         if (!response.IsSuccessStatusCode)
         {
@@ -57,9 +56,6 @@ public sealed class OpenAiScenarios(HttpClient http, string model, string prompt
         }
 
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
-        TimeSpan? ttft = null;
-        var gaps = new List<TimeSpan>();
-        var last = 0L;
         var done = false;
         while (await reader.ReadLineAsync(ct) is { } line)
         {
@@ -82,21 +78,11 @@ public sealed class OpenAiScenarios(HttpClient http, string model, string prompt
 
             if (data.Contains("\"content\":\"", StringComparison.Ordinal) && !data.Contains("\"content\":\"\"", StringComparison.Ordinal))
             {
-                var now = Stopwatch.GetTimestamp();
-                if (ttft is null)
-                {
-                    ttft = Stopwatch.GetElapsedTime(sent, now);
-                }
-                else
-                {
-                    gaps.Add(Stopwatch.GetElapsedTime(last, now));
-                }
-
-                last = now;
+                clock.Chunk();
             }
         }
 
-        return done ? StepResult.Success(200, ttft, gaps) : StepResult.Fail(200, "stream ended without [DONE]");
+        return done ? StepResult.Success(200, clock.FirstToken, clock.Gaps) : StepResult.Fail(200, "stream ended without [DONE]");
     }
 
     public async Task<StepResult> ModelsAsync(CancellationToken ct)
