@@ -12,7 +12,7 @@ using Spectre.Console;
 namespace BedrockNovaProxy.LoadTests;
 
 public sealed record RunOptions(
-    string? Target, FileInfo? Config, string? Scenario, double? Rate, string? Duration, string Model, string? Prompt,
+    string? Target, FileInfo? Config, string? Scenario, double? Rate, double? RampTo, string? Duration, string Model, string? Prompt,
     DirectoryInfo Report, LocalFaults Faults, int TtftMs, double TokensPerSecond);
 
 /// <summary>Random Bedrock faults of the local stack, as percentages of calls.</summary>
@@ -67,7 +67,7 @@ public static class Commands
         var scenarios = new OpenAiScenarios(http, options.Model, options.Prompt ?? (stack is null ? "Reply with one short sentence." : LocalPrompt),
             Environment.GetEnvironmentVariable("LOADGATE_API_KEY") ?? (stack is null ? null : InProcessStack.ApiKey));
         var scenario = Scenario.Create(gate.Scenario, scenarios.Step(gate.Scenario))
-            .WithLoadSimulations(LoadSimulation.Inject(gate.Rate, gate.Duration));
+            .WithLoadSimulations(options.RampTo is { } to ? LoadSimulation.RampingInject(gate.Rate, to, gate.Duration) : LoadSimulation.Inject(gate.Rate, gate.Duration));
         var startedAt = DateTimeOffset.UtcNow;
         var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
         var stats = await WithProgressAsync(scenario, ct);
@@ -78,7 +78,7 @@ public static class Commands
         }
 
         var result = new RunReport(baseUrl.ToString(), gate.Scenario,
-            string.Create(CultureInfo.InvariantCulture, $"{gate.Rate} req/s for {gate.Duration.TotalSeconds} s"), startedAt, stats, Thresholds.Evaluate(gate.Thresholds, stats));
+            string.Create(CultureInfo.InvariantCulture, $"{gate.Rate}{(options.RampTo is { } r ? $" -> {r}" : "")} req/s for {gate.Duration.TotalSeconds} s"), startedAt, stats, Thresholds.Evaluate(gate.Thresholds, stats));
         await result.WriteAsync(options.Report.FullName);
         var markdown = MarkdownReport.Render(result);
         Console.WriteLine(markdown);

@@ -7,6 +7,7 @@ var target = new Option<string?>("--target") { Description = "Base URL of a depl
 var config = new Option<FileInfo?>("--config") { Description = "A customer YAML whose gate: section sets scenario, load and thresholds." };
 var scenario = new Option<string?>("--scenario") { Description = "chat, chat-stream, models or mix (default: the gate's, else mix)." };
 var rate = new Option<double?>("--rate") { Description = "Arrival rate, requests per second (open model)." };
+var rampTo = new Option<double?>("--ramp-to") { Description = "Ramp the arrival rate linearly from --rate to this rate over the duration." };
 var duration = new Option<string?>("--duration") { Description = "How long to apply load: 30s, 2m..." };
 var model = new Option<string>("--model") { Description = "Model alias to call.", DefaultValueFactory = _ => "gpt-4o-mini" };
 var prompt = new Option<string?>("--prompt") { Description = "User message to send. Locally it defaults to a fixed 32-token answer." };
@@ -18,9 +19,9 @@ var midstreamFaults = new Option<double>("--midstream-percent") { Description = 
 var ttft = new Option<int>("--ttft-ms") { Description = "Local stack only: the emulated model's time to first token.", DefaultValueFactory = _ => 50 };
 var tps = new Option<double>("--tps") { Description = "Local stack only: the emulated model's tokens per second.", DefaultValueFactory = _ => 400 };
 
-var run = new Command("run", "Apply load to a stage and decide whether it passes the gate.") { target, config, scenario, rate, duration, model, prompt, report, faults, internalFaults, timeoutFaults, midstreamFaults, ttft, tps };
+var run = new Command("run", "Apply load to a stage and decide whether it passes the gate.") { target, config, scenario, rate, rampTo, duration, model, prompt, report, faults, internalFaults, timeoutFaults, midstreamFaults, ttft, tps };
 run.SetAction((result, ct) => Commands.RunAsync(new RunOptions(
-    result.GetValue(target), result.GetValue(config), result.GetValue(scenario), result.GetValue(rate), result.GetValue(duration),
+    result.GetValue(target), result.GetValue(config), result.GetValue(scenario), result.GetValue(rate), result.GetValue(rampTo), result.GetValue(duration),
     result.GetValue(model)!, result.GetValue(prompt), result.GetValue(report)!,
     new LocalFaults(result.GetValue(faults), result.GetValue(internalFaults), result.GetValue(timeoutFaults), result.GetValue(midstreamFaults)),
     result.GetValue(ttft), result.GetValue(tps)), ct));
