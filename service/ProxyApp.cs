@@ -22,6 +22,16 @@ public static class ProxyApp
         configure?.Invoke(builder);
         builder.UseLambdaRuntimeWhenPresent();
         builder.AddServiceDefaults();
+        if (OnAws(builder.Configuration) && string.IsNullOrEmpty(builder.Configuration["Logging:Console:FormatterName"]))
+        {
+            // CloudWatch Logs indexes JSON: one object per line, with the request's ids from its scope.
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.IncludeScopes = true;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        }
 
         var configuration = ProxyConfiguration.Load(builder.Configuration);
         var services = builder.Services;
@@ -62,7 +72,10 @@ public static class ProxyApp
 
     /// <summary>EMF lines are only useful where stdout reaches CloudWatch Logs: on Lambda and ECS unless told otherwise.</summary>
     private static bool EmfEnabled(ProxyConfiguration proxy, Microsoft.Extensions.Configuration.IConfiguration configuration) =>
-        proxy.Options.Telemetry.Emf ?? (LambdaHosting.IsLambda(configuration) || !string.IsNullOrEmpty(configuration["ECS_CONTAINER_METADATA_URI_V4"]));
+        proxy.Options.Telemetry.Emf ?? OnAws(configuration);
+
+    private static bool OnAws(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
+        LambdaHosting.IsLambda(configuration) || !string.IsNullOrEmpty(configuration["ECS_CONTAINER_METADATA_URI_V4"]);
 
     /// <summary>One pooled client for the process: keep-alive connections, recycled every few minutes so DNS changes
     /// are seen; HTTP/2 where the endpoint offers it. Timeouts are per call (BedrockRuntimeClient), not here.</summary>

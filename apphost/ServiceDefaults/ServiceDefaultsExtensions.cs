@@ -21,9 +21,10 @@ public static class ServiceDefaultsExtensions
             logging.IncludeScopes = true;
         });
         var telemetry = builder.Services.AddOpenTelemetry()
-            .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddRuntimeInstrumentation())
+            // "BedrockNovaProxy.*": the services' own sources and meters, such as the GenAI conventions of the proxy.
+            .WithMetrics(metrics => metrics.AddMeter("BedrockNovaProxy.*").AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddRuntimeInstrumentation())
             .WithTracing(tracing => tracing
-                .AddSource(builder.Environment.ApplicationName)
+                .AddSource(builder.Environment.ApplicationName, "BedrockNovaProxy.*")
                 .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/health"))
                 .AddHttpClientInstrumentation());
         if (export)

@@ -23,7 +23,7 @@ public sealed class Embeddings(ProxyConfiguration configuration, BedrockRuntimeC
         await Parallel.ForEachAsync(Enumerable.Range(0, plan.Inputs.Count), parallel, async (i, ct) =>
         {
             var text = plan.Inputs[i];
-            var result = await upstream.CallAsync(plan.Model.BedrockModelId, c => bedrock.InvokeModelAsync(plan.Model.BedrockModelId, EmbeddingsTranslator.InvokeBody(plan, text), c), ct).ConfigureAwait(false);
+            var result = await upstream.CallAsync(plan.Model.BedrockModelId, c => bedrock.InvokeModelAsync(plan.Model.BedrockModelId, EmbeddingsTranslator.InvokeBody(plan, text), c), ct, "embeddings").ConfigureAwait(false);
             results[i] = EmbeddingsTranslator.ParseResult(plan, text, result);
         }).ConfigureAwait(false);
 

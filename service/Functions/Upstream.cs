@@ -25,14 +25,16 @@ public sealed class Upstream
     }
 
     /// <summary>Runs a Bedrock call for <paramref name="modelId"/>, turning its failures into the OpenAI error the client gets.</summary>
-    public async Task<T> CallAsync<T>(string modelId, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    public async Task<T> CallAsync<T>(string modelId, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken, string operation = "chat")
     {
+        using var activity = Telemetry.GenAi.StartCall(operation, modelId);
         try
         {
             return await PipelineFor(modelId).ExecuteAsync(static async (state, ct) => await state(ct).ConfigureAwait(false), call, cancellationToken).ConfigureAwait(false);
         }
         catch (BedrockException e)
         {
+            activity?.SetTag("error.type", e.ErrorType);
             throw new OpenAiException(Translation.ErrorTranslator.FromBedrock(e));
         }
         catch (BedrockTransportException e)

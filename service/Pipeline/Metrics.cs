@@ -1,12 +1,13 @@
 using BedrockNovaProxy.Configuration;
 using BedrockNovaProxy.Telemetry;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace BedrockNovaProxy.Pipeline;
 
 /// <summary>One metrics record per API request, after the answer (errors included): the operation and model the
 /// function reported, the status, the latency, tokens and estimated cost. Health probes are not counted.</summary>
-public sealed class Metrics(RequestDelegate next, ProxyConfiguration configuration, IMetricsSink sink, TimeProvider time)
+public sealed partial class Metrics(RequestDelegate next, ProxyConfiguration configuration, IMetricsSink sink, TimeProvider time, ILogger<Metrics> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -26,10 +27,21 @@ public sealed class Metrics(RequestDelegate next, ProxyConfiguration configurati
         }
         finally
         {
+            var elapsed = time.GetElapsedTime(started);
+            var status = context.Response.StatusCode;
+            if (metrics.ModelId is { } modelId)
+            {
+                GenAi.Record(GenAi.OperationOf(metrics.Operation ?? operation), modelId, metrics.InputTokens, metrics.OutputTokens, elapsed,
+                    status >= 400 ? Emf.ErrorClass(status) : null);
+            }
+
+            // One line per request: what, how it ended, how long, how many tokens; never the prompt, answer or key.
+            LogRequest(logger, context.Request.Method, context.Request.Path.Value, status, elapsed.TotalMilliseconds,
+                metrics.Operation ?? operation, metrics.ModelAlias ?? "none", metrics.InputTokens, metrics.OutputTokens);
             var options = configuration.Options;
             sink.Write(Emf.Line(options.Telemetry.MetricsNamespace, new MetricsRecord(
                 options.Customer, options.Environment, metrics.Operation ?? operation, metrics.ModelAlias ?? "none",
-                context.Response.StatusCode, time.GetElapsedTime(started).TotalMilliseconds, metrics.TimeToFirstToken?.TotalMilliseconds,
+                status, elapsed.TotalMilliseconds, metrics.TimeToFirstToken?.TotalMilliseconds,
                 metrics.InputTokens, metrics.OutputTokens,
                 metrics.ModelId is { } id ? NovaPrices.Estimate(id, metrics.InputTokens, metrics.OutputTokens) : null,
                 context.TraceIdentifier, time.GetUtcNow())));
@@ -61,6 +73,9 @@ public sealed class Metrics(RequestDelegate next, ProxyConfiguration configurati
             (metrics.InputTokens, metrics.OutputTokens) = (input, output);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Method} {Path} answered {Status} in {ElapsedMs} ms ({Operation}, {ModelAlias}, {InputTokens} input and {OutputTokens} output tokens)")]
+    private static partial void LogRequest(ILogger logger, string method, string? path, int status, double elapsedMs, string operation, string modelAlias, int inputTokens, int outputTokens);
 
     private static string? OperationOf(PathString path) => path.Value switch
     {

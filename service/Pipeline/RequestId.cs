@@ -6,7 +6,7 @@ namespace BedrockNovaProxy.Pipeline;
 /// <summary>Gives every request an id, returned as `x-request-id` (as OpenAI does) and used as the trace
 /// identifier in logs. A well-formed id from the caller is kept; on Lambda, API Gateway's request id is used, so the
 /// id a client reports is the one in API Gateway's and the proxy's logs alike.</summary>
-public sealed partial class RequestId(RequestDelegate next)
+public sealed partial class RequestId(RequestDelegate next, Microsoft.Extensions.Logging.ILogger<RequestId> logger)
 {
     public const string Header = "x-request-id";
 
@@ -24,7 +24,24 @@ public sealed partial class RequestId(RequestDelegate next)
             c.Response.Headers[Header] = c.TraceIdentifier;
             return Task.CompletedTask;
         }, context);
-        return next(context);
+        return WithScopeAsync(context, id);
+    }
+
+    /// <summary>Every log line of the request carries its ids (in the JSON logs' Scopes): the proxy's request id, and
+    /// on Lambda the invocation id, API Gateway's request id and the X-Ray trace id.</summary>
+    private async Task WithScopeAsync(HttpContext context, string id)
+    {
+        var lambda = context.Features.Get<Lambda.ILambdaInvocationFeature>();
+        using (logger.BeginScope(new Dictionary<string, object?>
+        {
+            ["RequestId"] = id,
+            ["LambdaRequestId"] = lambda?.RequestId,
+            ["ApiGatewayRequestId"] = lambda?.ApiRequestId,
+            ["TraceId"] = lambda?.TraceId ?? System.Diagnostics.Activity.Current?.TraceId.ToString(),
+        }))
+        {
+            await next(context).ConfigureAwait(false);
+        }
     }
 
     [GeneratedRegex("^[A-Za-z0-9._:-]+$")]

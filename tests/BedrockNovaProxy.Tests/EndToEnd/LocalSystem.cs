@@ -40,11 +40,15 @@ public sealed class LocalSystem : IAsyncDisposable
     /// <summary>The EMF lines the proxy wrote.</summary>
     public CapturedMetrics Metrics { get; }
 
-    public static async Task<LocalSystem> StartAsync(Hosting hosting, IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? proxyTime = null)
+    public static async Task<LocalSystem> StartAsync(Hosting hosting, IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? proxyTime = null,
+        Action<IServiceCollection>? services = null)
     {
         var metrics = new CapturedMetrics();
-        return new(await InProcessStack.StartAsync(Merge(TestSettings, settings), proxyTime, hosting: hosting,
-            proxyServices: services => services.AddSingleton<BedrockNovaProxy.Telemetry.IMetricsSink>(metrics)), metrics);
+        return new(await InProcessStack.StartAsync(Merge(TestSettings, settings), proxyTime, hosting: hosting, proxyServices: s =>
+        {
+            s.AddSingleton<BedrockNovaProxy.Telemetry.IMetricsSink>(metrics);
+            services?.Invoke(s);
+        }), metrics);
     }
 
     /// <summary>A body limit under API Gateway's own, as a deployment sets it, so the proxy's 413 is what the test meets.</summary>
