@@ -109,6 +109,19 @@ public sealed partial record ProxyConfiguration(ProxyOptions Options, string Reg
             errors.Add("Proxy:Bedrock:Resilience: FailureRatio must be in (0, 1], MinimumThroughput at least 2, SamplingDuration and BreakDuration at least 0.5 s.");
         }
 
+        if (options.Bedrock.Guardrail is { Identifier: { Length: > 0 } } guardrail)
+        {
+            if (!GuardrailVersionPattern().IsMatch(guardrail.Version))
+            {
+                errors.Add($"Proxy:Bedrock:Guardrail:Version: '{guardrail.Version}' is not a guardrail version (a number from 1, or DRAFT).");
+            }
+
+            if (guardrail.Trace is not ("enabled" or "disabled" or "enabled_full"))
+            {
+                errors.Add($"Proxy:Bedrock:Guardrail:Trace: '{guardrail.Trace}' must be enabled, disabled or enabled_full.");
+            }
+        }
+
         ValidateAuth(options.Auth, region, errors);
         if (errors.Count > 0)
         {
@@ -158,6 +171,9 @@ public sealed partial record ProxyConfiguration(ProxyOptions Options, string Reg
     }
 
     private static string? FirstSet(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v))?.Trim();
+
+    [GeneratedRegex("^(DRAFT|[1-9][0-9]{0,7})$")]
+    private static partial Regex GuardrailVersionPattern();
 
     [GeneratedRegex("^[0-9a-f]{64}$")]
     private static partial Regex Sha256Pattern();

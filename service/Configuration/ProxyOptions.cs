@@ -25,6 +25,30 @@ public sealed class ProxyOptions
     public AuthOptions Auth { get; set; } = new();
 
     public TelemetryOptions Telemetry { get; set; } = new();
+
+    public PromptCachingOptions PromptCaching { get; set; } = new();
+}
+
+/// <summary>Bedrock prompt caching: cache points after the parts of a request that repeat between calls.</summary>
+public sealed class PromptCachingOptions
+{
+    /// <summary>A cache point after the system prompt (long, shared instructions).</summary>
+    public bool System { get; set; }
+
+    /// <summary>A cache point after the tool definitions.</summary>
+    public bool Tools { get; set; }
+}
+
+/// <summary>A Bedrock guardrail applied to every call (the customer's security.guardrail).</summary>
+public sealed class GuardrailOptions
+{
+    public string? Identifier { get; set; }
+
+    /// <summary>A version number or DRAFT.</summary>
+    public string Version { get; set; } = "DRAFT";
+
+    /// <summary>enabled, disabled or enabled_full.</summary>
+    public string Trace { get; set; } = "disabled";
 }
 
 public sealed class TelemetryOptions
@@ -88,6 +112,8 @@ public sealed class BedrockOptions
     public int EmbeddingConcurrency { get; set; } = 4;
 
     public ResilienceOptions Resilience { get; set; } = new();
+
+    public GuardrailOptions Guardrail { get; set; } = new();
 }
 
 /// <summary>Retries and the per-model circuit breaker around Bedrock calls.</summary>

@@ -17,6 +17,7 @@ public sealed class ChatCompletions(ProxyConfiguration configuration, BedrockRun
         var request = await JsonBody.ReadAsync(context.Request, OpenAiJsonContext.Default.ChatCompletionRequest,
             configuration.Options.Limits.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
         var call = ChatRequestTranslator.Translate(request, Authentication.Models(context, configuration));
+        CustomerPolicies.Apply(call.Request, configuration.Options);
         Metrics.Model(context, call.Model.RequestedName, call.Model.Spec.Id, call.Stream ? "chat.completions.stream" : null);
         var started = time.GetTimestamp();
         var id = Ids.ChatCompletion();

@@ -3,7 +3,8 @@ using System.Text.Json.Nodes;
 namespace BedrockNovaProxy.Emulators.Bedrock.Conversation;
 
 /// <summary>What the emulated model answers, before it is shaped as a Converse response or an event stream.</summary>
-public sealed record Reply(IReadOnlyList<ReplyBlock> Blocks, string StopReason, int InputTokens, int OutputTokens, int CacheReadTokens);
+/// <param name="InputTokens">All prompt tokens, cached or not.</param>
+public sealed record Reply(IReadOnlyList<ReplyBlock> Blocks, string StopReason, int InputTokens, int OutputTokens, int CacheReadTokens, int CacheWriteTokens = 0);
 
 public abstract record ReplyBlock;
 

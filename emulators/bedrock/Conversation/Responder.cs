@@ -11,7 +11,8 @@ namespace BedrockNovaProxy.Emulators.Bedrock.Conversation;
 /// <summary>The emulated model: a deterministic answer to a validated Converse request. It echoes the last user
 /// text ("You said: ..."), describes images, reports tool results, calls a tool when one is offered and the prompt
 /// names it (or toolChoice forces it) with arguments built from the tool's schema (key=value pairs in the prompt
-/// fill them), and honours stop sequences and maxTokens. Pure.</summary>
+/// fill them), honours stop sequences and maxTokens, and, when a guardrail is given, denies prompts about
+/// "forbidden" things as a guardrail's denied topic would. Pure.</summary>
 public static partial class Responder
 {
     /// <summary>Tokens an image costs, as Nova 2 bills it (nova2-userguide/using-multimodal-models.html).</summary>
@@ -38,7 +39,7 @@ public static partial class Responder
             blocks.Add(new ReplyText("The generated text has been blocked by our content filters."));
             stopReason = "content_filtered";
         }
-        else if (markers.Stop is "guardrail_intervened")
+        else if (markers.Stop is "guardrail_intervened" || (request.Guardrail && prompt.Contains("forbidden", StringComparison.OrdinalIgnoreCase)))
         {
             blocks.Add(new ReplyText("Sorry, the model cannot answer this question."));
             stopReason = "guardrail_intervened";

@@ -14,6 +14,7 @@ namespace BedrockNovaProxy.Emulators.Bedrock.Endpoints;
 public sealed partial class RuntimeEndpoint(BedrockEmulatorOptions options, EmulatorStats stats, FaultInjector faults, TimeProvider time)
 {
     private const string ErrorTypeSuffix = ":http://internal.amazon.com/coral/com.amazon.bedrock/";
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _promptCache = new(StringComparer.Ordinal);
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -81,6 +82,14 @@ public sealed partial class RuntimeEndpoint(BedrockEmulatorOptions options, Emul
         var markers = Markers.Parse(string.Join("\n", lastTexts));
         var fault = await ApplyFaultsAsync(markers, json?.ToJsonString() ?? "", context.RequestAborted);
         var reply = Responder.Answer(request, spec, markers);
+        if (request.CachePrefixTokens > 0 && reply.CacheReadTokens == 0)
+        {
+            // The first request with a prefix writes it to the cache; the ones after read it.
+            reply = _promptCache.TryAdd(request.CachePrefixKey, true)
+                ? reply with { CacheWriteTokens = request.CachePrefixTokens }
+                : reply with { CacheReadTokens = request.CachePrefixTokens };
+        }
+
         stats.Tokens(reply.InputTokens, reply.OutputTokens);
         var (ttft, tps) = (markers.TimeToFirstToken ?? options.Latency.TimeToFirstToken, markers.TokensPerSecond ?? options.Latency.TokensPerSecond);
         var started = time.GetTimestamp();

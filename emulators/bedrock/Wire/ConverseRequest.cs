@@ -9,7 +9,17 @@ public sealed record ConverseRequest(
     InferenceSettings Inference,
     IReadOnlyList<ToolSpec> Tools,
     ToolChoice Choice,
-    ReasoningSettings? Reasoning);
+    ReasoningSettings? Reasoning)
+{
+    /// <summary>A guardrail was given (guardrailConfig); the emulated one denies prompts about "forbidden" things.</summary>
+    public bool Guardrail { get; init; }
+
+    /// <summary>Tokens before the request's cache points (system, tools): what prompt caching would store.</summary>
+    public int CachePrefixTokens { get; init; }
+
+    /// <summary>Identifies the cached prefix (model, system, tools), to tell a cache write from a read.</summary>
+    public string CachePrefixKey { get; init; } = "";
+}
 
 public sealed record Turn(string Role, IReadOnlyList<Block> Content);
 

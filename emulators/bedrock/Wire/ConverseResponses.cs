@@ -91,15 +91,15 @@ public static class ConverseResponses
     {
         var usage = new JsonObject
         {
-            ["inputTokens"] = reply.InputTokens - reply.CacheReadTokens,
+            ["inputTokens"] = reply.InputTokens - reply.CacheReadTokens - reply.CacheWriteTokens,
             ["outputTokens"] = reply.OutputTokens,
             ["totalTokens"] = reply.InputTokens + reply.OutputTokens,
         };
-        if (reply.CacheReadTokens > 0)
+        if (reply.CacheReadTokens > 0 || reply.CacheWriteTokens > 0)
         {
-            // Bedrock counts cache reads apart from inputTokens; totalTokens includes both.
+            // Bedrock counts cache reads and writes apart from inputTokens; totalTokens includes them.
             usage["cacheReadInputTokens"] = reply.CacheReadTokens;
-            usage["cacheWriteInputTokens"] = 0;
+            usage["cacheWriteInputTokens"] = reply.CacheWriteTokens;
         }
 
         return usage;

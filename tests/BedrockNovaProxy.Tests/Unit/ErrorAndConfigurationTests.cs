@@ -74,6 +74,23 @@ public class ProxyConfigurationTests
         return ProxyConfiguration.Validate(options, configuration);
     }
 
+    [Theory]
+    [InlineData("v2", "disabled", "Proxy:Bedrock:Guardrail:Version: 'v2' is not a guardrail version")]
+    [InlineData("0", "disabled", "Proxy:Bedrock:Guardrail:Version: '0' is not a guardrail version")]
+    [InlineData("DRAFT", "verbose", "Proxy:Bedrock:Guardrail:Trace: 'verbose' must be enabled, disabled or enabled_full.")]
+    public void Refuses_a_malformed_guardrail(string version, string trace, string message)
+    {
+        var (_, errors) = Validate(new()
+        {
+            ["AWS_REGION"] = "us-east-1",
+            ["Proxy:Bedrock:Guardrail:Identifier"] = "gr-1",
+            ["Proxy:Bedrock:Guardrail:Version"] = version,
+            ["Proxy:Bedrock:Guardrail:Trace"] = trace,
+        });
+
+        Assert.Contains(errors, e => e.StartsWith(message, StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Region_and_endpoint_come_from_the_standard_aws_variables()
     {

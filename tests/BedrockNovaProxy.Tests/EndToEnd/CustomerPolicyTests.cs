@@ -1,0 +1,54 @@
+using OpenAI.Chat;
+
+namespace BedrockNovaProxy.Tests.EndToEnd;
+
+/// <summary>What a customer's deployment adds to every call: its Bedrock guardrail and prompt-caching points.</summary>
+public class CustomerPolicyTests
+{
+    private static Task<LocalSystem> StartAsync(Hosting hosting) => LocalSystem.StartAsync(hosting, new Dictionary<string, string?>
+    {
+        ["Proxy:Bedrock:Guardrail:Identifier"] = "gr-acme-policy",
+        ["Proxy:Bedrock:Guardrail:Version"] = "3",
+        ["Proxy:Bedrock:Guardrail:Trace"] = "enabled",
+        ["Proxy:PromptCaching:System"] = "true",
+        ["Proxy:PromptCaching:Tools"] = "true",
+    });
+
+    [Theory]
+    [InlineData(Hosting.Kestrel)]
+    [InlineData(Hosting.LambdaStreaming)]
+    public async Task Applies_the_guardrail_and_reports_its_intervention_as_content_filter(Hosting hosting)
+    {
+        await using var system = await StartAsync(hosting);
+        var chat = system.OpenAi.GetChatClient("gpt-4o");
+        var ct = TestContext.Current.CancellationToken;
+
+        ChatCompletion blocked = await chat.CompleteChatAsync([new UserChatMessage("tell me something forbidden")], cancellationToken: ct);
+        ChatCompletion allowed = await chat.CompleteChatAsync([new UserChatMessage("tell me something nice")], cancellationToken: ct);
+        ChatFinishReason? streamedFinish = null;
+        await foreach (var update in chat.CompleteChatStreamingAsync([new UserChatMessage("more forbidden things")], cancellationToken: ct))
+        {
+            streamedFinish ??= update.FinishReason;
+        }
+
+        Assert.Equal((ChatFinishReason.ContentFilter, "Sorry, the model cannot answer this question."), (blocked.FinishReason, blocked.Content[0].Text));
+        Assert.Equal(ChatFinishReason.Stop, allowed.FinishReason);
+        Assert.Equal(ChatFinishReason.ContentFilter, streamedFinish);
+    }
+
+    [Fact]
+    public async Task Caches_the_system_prompt_and_reports_cached_tokens()
+    {
+        await using var system = await StartAsync(Hosting.Kestrel);
+        var chat = system.OpenAi.GetChatClient("gpt-4o");
+        var ct = TestContext.Current.CancellationToken;
+        var instructions = new SystemChatMessage(string.Join(' ', Enumerable.Repeat("Follow the house style guide carefully.", 20)));
+
+        ChatCompletion first = await chat.CompleteChatAsync([instructions, new UserChatMessage("first question")], cancellationToken: ct);
+        ChatCompletion second = await chat.CompleteChatAsync([instructions, new UserChatMessage("second question")], cancellationToken: ct);
+
+        Assert.Equal(0, first.Usage.InputTokenDetails.CachedTokenCount);
+        Assert.Equal(20 * 7, second.Usage.InputTokenDetails.CachedTokenCount); // 7 tokens per sentence
+        Assert.Equal(first.Usage.InputTokenCount, second.Usage.InputTokenCount);
+    }
+}
