@@ -521,7 +521,8 @@ public static partial class ChatRequestTranslator
                 case "input_audio":
                     throw new OpenAiException(OpenAiError.UnsupportedValue($"{partParam}.type", "Audio input is not supported by Amazon Nova chat models."));
                 case "file":
-                    throw new OpenAiException(OpenAiError.UnsupportedValue($"{partParam}.type", "File content parts are not supported."));
+                    blocks.Add(new ContentBlock { Document = Document(part, partParam, spec, blocks.Count(b => b.Document is not null)) });
+                    break;
                 default:
                     throw new OpenAiException(OpenAiError.Invalid(
                         $"Invalid value: '{type}'. Supported values are: 'text', 'image_url', 'input_audio', 'refusal', and 'file'.", $"{partParam}.type", "invalid_value"));
@@ -675,6 +676,61 @@ public static partial class ChatRequestTranslator
         return new ImageBlock { Format = format, Source = new BytesSource { Bytes = data } };
     }
 
+    /// <summary>{"type":"file","file":{"filename":"report.pdf","file_data":"data:application/pdf;base64,..."}} -> a Converse
+    /// document block on models that read documents. Uploaded files (file_id) are not stored by this proxy.</summary>
+    private static DocumentBlock Document(JsonElement part, string param, ModelSpec spec, int index)
+    {
+        var dataParam = $"{param}.file.file_data";
+        if (!part.TryGetProperty("file", out var file) || file.ValueKind != JsonValueKind.Object)
+        {
+            throw new OpenAiException(OpenAiError.Invalid($"Missing required parameter: '{param}.file'.", $"{param}.file", "missing_required_parameter"));
+        }
+
+        if (file.TryGetProperty("file_id", out _))
+        {
+            throw new OpenAiException(OpenAiError.UnsupportedValue($"{param}.file.file_id", "Uploaded files (file_id) are not supported; send the document inline as file_data (a base64 data URL)."));
+        }
+
+        if (!spec.Accepts(InputModalities.Document))
+        {
+            throw new OpenAiException(OpenAiError.UnsupportedValue(param, $"{spec.DisplayName} does not read documents; use Amazon Nova Lite, Pro or Nova 2 Lite."));
+        }
+
+        var data = file.TryGetProperty("file_data", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString()! :
+            throw new OpenAiException(OpenAiError.Invalid($"Missing required parameter: '{dataParam}'.", dataParam, "missing_required_parameter"));
+        var match = DataUrlPattern().Match(data);
+        if (!match.Success || match.Groups["data"].Length == 0 || !Base64.IsValid(match.Groups["data"].Value))
+        {
+            throw new OpenAiException(OpenAiError.Invalid($"Invalid '{dataParam}': expected a base64 data URL such as data:application/pdf;base64,....", dataParam, "invalid_value"));
+        }
+
+        var filename = file.TryGetProperty("filename", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString()! : "";
+        var format = DocumentFormat(match.Groups["mime"].Value.ToLowerInvariant(), Path.GetExtension(filename).TrimStart('.').ToLowerInvariant())
+            ?? throw new OpenAiException(OpenAiError.UnsupportedValue(dataParam,
+                "Document type not supported; Amazon Nova reads pdf, csv, doc, docx, xls, xlsx, html, txt and md."));
+
+        // Bedrock accepts letters, digits, single spaces, hyphens, parentheses and square brackets in a document name.
+        var name = CollapseSpaces(DocumentNameChars().Replace(Path.GetFileNameWithoutExtension(filename), " ")).Trim();
+        return new DocumentBlock { Format = format, Name = name.Length > 0 ? name : $"document {index + 1}", Source = new BytesSource { Bytes = match.Groups["data"].Value } };
+    }
+
+    private static string? DocumentFormat(string mime, string extension) => mime switch
+    {
+        "application/pdf" => "pdf",
+        "text/csv" => "csv",
+        "application/msword" => "doc",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => "docx",
+        "application/vnd.ms-excel" => "xls",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => "xlsx",
+        "text/html" => "html",
+        "text/plain" => "txt",
+        "text/markdown" => "md",
+        _ when extension is "pdf" or "csv" or "doc" or "docx" or "xls" or "xlsx" or "html" or "txt" or "md" => extension,
+        _ => null,
+    };
+
+    private static string CollapseSpaces(string value) => MultipleSpaces().Replace(value, " ");
+
     /// <summary>Content is a string (one text part) or an array of part objects.</summary>
     private static IEnumerable<(JsonElement Part, string Param)> Parts(JsonElement? content, string param)
     {
@@ -747,6 +803,12 @@ public static partial class ChatRequestTranslator
 
     [GeneratedRegex("[^a-zA-Z0-9_.:-]")]
     private static partial Regex InvalidToolUseIdChars();
+
+    [GeneratedRegex(@"[^a-zA-Z0-9\s\-\(\)\[\]]")]
+    private static partial Regex DocumentNameChars();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex MultipleSpaces();
 
     [GeneratedRegex(@"^data:(?<mime>[^;,]*)(?:;[^;,]*)*;base64,(?<data>.*)$", RegexOptions.Singleline)]
     private static partial Regex DataUrlPattern();

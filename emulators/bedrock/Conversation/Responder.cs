@@ -121,8 +121,11 @@ public static partial class Responder
         }
 
         var images = last.Content.OfType<ImageBlock>().ToList();
-        var imageText = images.Count == 0 ? ""
-            : $"I see {images.Count} image{(images.Count == 1 ? "" : "s")}: {string.Join(", ", images.Select(i => $"{i.Format} ({i.ByteCount} bytes)"))}.";
+        var documents = last.Content.OfType<DocumentBlock>().ToList();
+        var imageText = (images.Count == 0 ? ""
+            : $"I see {images.Count} image{(images.Count == 1 ? "" : "s")}: {string.Join(", ", images.Select(i => $"{i.Format} ({i.ByteCount} bytes)"))}.")
+            + (documents.Count == 0 ? ""
+            : $"{(images.Count > 0 ? " " : "")}I read {documents.Count} document{(documents.Count == 1 ? "" : "s")}: {string.Join(", ", documents.Select(d => $"{d.Name} ({d.Format}, {d.ByteCount} bytes)"))}.");
         return prompt.Length == 0 ? imageText : ("You said: " + prompt + (imageText.Length > 0 ? " " + imageText : ""));
     }
 

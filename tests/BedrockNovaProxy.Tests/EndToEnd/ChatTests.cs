@@ -148,6 +148,23 @@ public class ChatTests(LocalSystems systems)
 
     [Theory]
     [MemberData(nameof(Hostings))]
+    public async Task Sends_documents_as_file_parts(Hosting hosting)
+    {
+        var chat = await Chat(hosting);
+        var pdf = "%PDF-1.4 minimal"u8.ToArray();
+
+#pragma warning disable OPENAI001 // file parts are evaluation-only in the SDK; they are what clients send
+        var file = ChatMessageContentPart.CreateFilePart(BinaryData.FromBytes(pdf), "application/pdf", "Q3 report.pdf");
+#pragma warning restore OPENAI001
+        ChatCompletion completion = await chat.CompleteChatAsync(
+            [new UserChatMessage(ChatMessageContentPart.CreateTextPart("Summarise"), file)],
+            cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal($"You said: Summarise I read 1 document: Q3 report (pdf, {pdf.Length} bytes).", completion.Content[0].Text);
+    }
+
+    [Theory]
+    [MemberData(nameof(Hostings))]
     public async Task Returns_json_schema_answers_as_message_content(Hosting hosting)
     {
         var chat = await Chat(hosting);
