@@ -14,8 +14,8 @@ public sealed class ApiKey
         Name = options.Name;
         Hash = Convert.FromHexString(options.Sha256);
         Models = models.Restrict(options.Models);
-        Requests = options.RequestsPerMinute is > 0 and var rpm ? new RateBucket(rpm, time) : null;
-        Tokens = options.TokensPerMinute is > 0 and var tpm ? new RateBucket(tpm, time) : null;
+        Requests = options.RequestsPerMinute is > 0 and var rpm ? RateBucket.PerMinute(rpm, time) : null;
+        Tokens = options.TokensPerMinute is > 0 and var tpm ? RateBucket.PerMinute(tpm, time) : null;
     }
 
     public string Name { get; }

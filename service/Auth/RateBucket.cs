@@ -1,15 +1,29 @@
 namespace BedrockNovaProxy.Auth;
 
-/// <summary>A per-minute allowance as a token bucket: full at <see cref="Limit"/>, refilled continuously at
-/// Limit/60 per second. Requests take one unit up front; tokens are charged after the answer, which may take the
-/// bucket below zero (the debt delays the next request). Time from a TimeProvider, so tests are exact.</summary>
-public sealed class RateBucket(int limit, TimeProvider time)
+/// <summary>A token bucket: holds up to <paramref name="capacity"/> units and refills continuously at
+/// <paramref name="refillPerSecond"/>. Requests take one unit up front; amounts known only afterwards (tokens) are
+/// charged later and may take the bucket below zero, a debt that delays what comes next. Time from a TimeProvider,
+/// so tests are exact. The proxy's per-minute key limits and the local API Gateway's stage throttling both use it.</summary>
+public sealed class RateBucket
 {
     private readonly Lock _lock = new();
-    private double _available = limit;
-    private long _last = time.GetTimestamp();
+    private readonly double _capacity;
+    private readonly double _refillPerSecond;
+    private readonly TimeProvider _time;
+    private double _available;
+    private long _last;
 
-    public int Limit => limit;
+    public RateBucket(double capacity, double refillPerSecond, TimeProvider time)
+    {
+        (_capacity, _refillPerSecond, _time) = (capacity, refillPerSecond, time);
+        _available = capacity;
+        _last = time.GetTimestamp();
+    }
+
+    /// <summary>A per-minute allowance: full at <paramref name="perMinute"/>, refilled at perMinute/60 per second.</summary>
+    public static RateBucket PerMinute(int perMinute, TimeProvider time) => new(perMinute, perMinute / 60.0, time);
+
+    public int Limit => (int)_capacity;
 
     /// <summary>Takes <paramref name="amount"/> if at least one unit is available.</summary>
     public bool TryTake(double amount = 1)
@@ -56,7 +70,7 @@ public sealed class RateBucket(int limit, TimeProvider time)
             lock (_lock)
             {
                 Refill();
-                return _available >= 1 ? TimeSpan.Zero : TimeSpan.FromSeconds((1 - _available) * 60 / limit);
+                return _available >= 1 ? TimeSpan.Zero : TimeSpan.FromSeconds((1 - _available) / _refillPerSecond);
             }
         }
     }
@@ -69,15 +83,15 @@ public sealed class RateBucket(int limit, TimeProvider time)
             lock (_lock)
             {
                 Refill();
-                return TimeSpan.FromSeconds(Math.Max(0, limit - _available) * 60 / limit);
+                return TimeSpan.FromSeconds(Math.Max(0, _capacity - _available) / _refillPerSecond);
             }
         }
     }
 
     private void Refill()
     {
-        var now = time.GetTimestamp();
-        _available = Math.Min(limit, _available + (time.GetElapsedTime(_last, now).TotalSeconds * limit / 60));
+        var now = _time.GetTimestamp();
+        _available = Math.Min(_capacity, _available + (_time.GetElapsedTime(_last, now).TotalSeconds * _refillPerSecond));
         _last = now;
     }
 }

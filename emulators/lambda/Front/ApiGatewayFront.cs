@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using BedrockNovaProxy.Emulators.Lambda.Events;
+using BedrockNovaProxy.Auth;
 using BedrockNovaProxy.Emulators.Lambda.Runtime;
 
 namespace BedrockNovaProxy.Emulators.Lambda.Front;
@@ -11,11 +12,12 @@ namespace BedrockNovaProxy.Emulators.Lambda.Front;
 public sealed class ApiGatewayFront(LambdaEmulatorOptions options, InvocationQueue queue, LambdaEmulatorStats stats, TimeProvider time)
 {
     private static readonly byte[] PreludeEnd = new byte[8];
-    private readonly TokenBucket _throttle = new(options.ThrottleRate, options.ThrottleBurst, time);
+    // API Gateway stage throttling: a bucket of ThrottleBurst tokens refilled at ThrottleRate per second.
+    private readonly RateBucket? _throttle = options.ThrottleRate > 0 ? new RateBucket(options.ThrottleBurst, options.ThrottleRate, time) : null;
 
     public async Task HandleAsync(HttpContext context)
     {
-        if (!_throttle.TryTake())
+        if (_throttle is { } throttle && !throttle.TryTake())
         {
             stats.Throttle();
             await MessageAsync(context, 429, "Too Many Requests");

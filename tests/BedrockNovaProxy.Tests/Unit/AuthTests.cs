@@ -28,7 +28,7 @@ public class AuthUnitTests
     public void A_per_minute_bucket_allows_its_limit_then_refills_continuously()
     {
         var clock = new FakeTimeProvider();
-        var bucket = new RateBucket(60, clock);
+        var bucket = RateBucket.PerMinute(60, clock);
 
         var first = Enumerable.Range(0, 61).Count(_ => bucket.TryTake());
         var (remaining, wait) = (bucket.Remaining, bucket.UntilAvailable);
