@@ -46,6 +46,7 @@ public static class ProxyApp
             configuration.Options.Bedrock.RequestTimeout));
         services.AddSingleton(sp => Auth.ApiKeys.From(configuration.Options.Auth, configuration.Models, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<Upstream>();
+        services.AddSingleton<Images.ImageFetcher>();
         services.TryAddSingleton<Telemetry.IMetricsSink>(EmfEnabled(configuration, builder.Configuration) ? new Telemetry.StdoutMetricsSink() : new NoMetricsSink());
         services.AddSingleton<Readiness>();
         services.AddSingleton<Health>();

@@ -27,6 +27,22 @@ public sealed class ProxyOptions
     public TelemetryOptions Telemetry { get; set; } = new();
 
     public PromptCachingOptions PromptCaching { get; set; } = new();
+
+    public ImageFetchOptions ImageFetch { get; set; } = new();
+}
+
+/// <summary>Fetching http(s) image URLs on the client's behalf; off unless hosts are listed.</summary>
+public sealed class ImageFetchOptions
+{
+    /// <summary>Hosts images may be fetched from: exact names, or "*.example.com" for its subdomains.</summary>
+    public List<string> AllowedHosts { get; set; } = [];
+
+    public long MaxBytes { get; set; } = 5 * 1024 * 1024;
+
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Also fetch from private and loopback addresses. For local tests only: it disables the SSRF guard.</summary>
+    public bool AllowPrivateNetworks { get; set; }
 }
 
 /// <summary>Bedrock prompt caching: cache points after the parts of a request that repeat between calls.</summary>

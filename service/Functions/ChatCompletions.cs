@@ -9,13 +9,14 @@ using Microsoft.AspNetCore.Http;
 namespace BedrockNovaProxy.Functions;
 
 /// <summary>POST /v1/chat/completions on Converse (JSON) or ConverseStream (Server-Sent Events).</summary>
-public sealed class ChatCompletions(ProxyConfiguration configuration, BedrockRuntimeClient bedrock, Upstream upstream, TimeProvider time) : IFunction
+public sealed class ChatCompletions(ProxyConfiguration configuration, BedrockRuntimeClient bedrock, Upstream upstream, Images.ImageFetcher images, TimeProvider time) : IFunction
 {
     public async Task InvokeAsync(HttpContext context)
     {
         var cancellationToken = context.RequestAborted;
         var request = await JsonBody.ReadAsync(context.Request, OpenAiJsonContext.Default.ChatCompletionRequest,
             configuration.Options.Limits.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
+        await images.InlineAsync(request, cancellationToken).ConfigureAwait(false);
         var call = ChatRequestTranslator.Translate(request, Authentication.Models(context, configuration));
         CustomerPolicies.Apply(call.Request, configuration.Options);
         Metrics.Model(context, call.Model.RequestedName, call.Model.Spec.Id, call.Stream ? "chat.completions.stream" : null);

@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using static BedrockNovaProxy.Tests.EndToEnd.EmbeddingsAndModelsTests;
+
+namespace BedrockNovaProxy.Tests.EndToEnd;
+
+/// <summary>http(s) image URLs, fetched only from allowed hosts, only from public addresses unless a test says
+/// otherwise, within size limits, without following redirects.</summary>
+public class ImageFetchTests
+{
+    private static readonly byte[] Png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
+
+    private static async Task<WebApplication> ImageServerAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder(["--urls", "http://127.0.0.1:0"]);
+        var app = builder.Build();
+        app.MapGet("/cat.png", () => Results.Bytes(Png, "image/png"));
+        app.MapGet("/huge.png", () => Results.Bytes(new byte[2 * 1024 * 1024], "image/png"));
+        app.MapGet("/page.html", () => Results.Text("<html/>", "text/html"));
+        app.MapGet("/moved.png", () => Results.Redirect("/cat.png"));
+        await app.StartAsync();
+        return app;
+    }
+
+    private static string Body(string url) =>
+        """{"model":"gpt-4o","messages":[{"role":"user","content":[{"type":"text","text":"what is it"},{"type":"image_url","image_url":{"url":"URL"}}]}]}"""
+            .Replace("URL", url, StringComparison.Ordinal);
+
+    [Fact]
+    public async Task Fetches_allowed_images_and_refuses_the_rest_with_clear_errors()
+    {
+        await using var images = await ImageServerAsync();
+        var origin = images.Urls.First();
+        await using var system = await LocalSystem.StartAsync(Hosting.Kestrel, new Dictionary<string, string?>
+        {
+            ["Proxy:ImageFetch:AllowedHosts:0"] = "127.0.0.1",
+            ["Proxy:ImageFetch:MaxBytes"] = "1048576",
+            ["Proxy:ImageFetch:AllowPrivateNetworks"] = "true", // the image server is on loopback
+        });
+        var ct = TestContext.Current.CancellationToken;
+        async Task<HttpResponseMessage> Ask(string url) => await system.Http.PostAsync("v1/chat/completions", Json(Body(url)), ct);
+
+        using var fetched = await Ask($"{origin}/cat.png");
+        Assert.Contains($"I see 1 image: png ({Png.Length} bytes).", await fetched.Content.ReadAsStringAsync(ct));
+        await ErrorTests.AssertError(await Ask($"{origin}/huge.png"), 400, "invalid_request_error", null, "image_too_large");
+        await ErrorTests.AssertError(await Ask($"{origin}/page.html"), 400, "invalid_request_error", null, "invalid_image_url");
+        await ErrorTests.AssertError(await Ask($"{origin}/moved.png"), 400, "invalid_request_error", null, "invalid_image_url");
+        await ErrorTests.AssertError(await Ask(origin.Replace("127.0.0.1", "localhost", StringComparison.Ordinal) + "/cat.png"), 400, "invalid_request_error", null, "image_url_not_allowed");
+    }
+
+    [Fact]
+    public async Task Never_fetches_from_private_or_loopback_addresses_by_default()
+    {
+        await using var images = await ImageServerAsync();
+        await using var system = await LocalSystem.StartAsync(Hosting.Kestrel, new Dictionary<string, string?>
+        {
+            ["Proxy:ImageFetch:AllowedHosts:0"] = "127.0.0.1",
+            ["Proxy:ImageFetch:AllowedHosts:1"] = "169.254.169.254",
+        });
+        var ct = TestContext.Current.CancellationToken;
+
+        using var loopback = await system.Http.PostAsync("v1/chat/completions", Json(Body($"{images.Urls.First()}/cat.png")), ct);
+        using var metadata = await system.Http.PostAsync("v1/chat/completions", Json(Body("http://169.254.169.254/latest/meta-data/iam.png")), ct);
+
+        var error = await ErrorTests.AssertError(loopback, 400, "invalid_request_error", null, "invalid_image_url");
+        Assert.Contains("private, loopback or link-local", error.GetProperty("message").GetString());
+        await ErrorTests.AssertError(metadata, 400, "invalid_request_error", null, "invalid_image_url");
+    }
+}
