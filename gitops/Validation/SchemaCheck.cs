@@ -15,7 +15,8 @@ public sealed class SchemaCheck
 
     public SchemaCheck(string schemaText)
     {
-        _schema = JsonSchema.FromText(schemaText);
+        // Its own registry: the schema has an $id, and the global registry refuses the same id twice.
+        _schema = JsonSchema.FromText(schemaText, new BuildOptions { SchemaRegistry = new SchemaRegistry() });
         _schemaJson = JsonNode.Parse(schemaText)!;
     }
 
