@@ -41,7 +41,8 @@ public sealed class ServerSentEvents
         }
 
         writer.Write(DataPrefix);
-        using (var json = new Utf8JsonWriter(writer))
+        // The writer takes the context's encoder, so events escape text exactly as JSON answers do.
+        using (var json = new Utf8JsonWriter(writer, new JsonWriterOptions { Encoder = typeInfo.Options.Encoder }))
         {
             JsonSerializer.Serialize(json, value, typeInfo);
         }
