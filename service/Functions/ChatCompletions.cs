@@ -1,5 +1,4 @@
 using BedrockNovaProxy.Bedrock;
-using BedrockNovaProxy.Bedrock.EventStream;
 using BedrockNovaProxy.Configuration;
 using BedrockNovaProxy.OpenAi;
 using BedrockNovaProxy.Pipeline;
@@ -38,46 +37,19 @@ public sealed class ChatCompletions(ProxyConfiguration configuration, BedrockRun
         using var stream = await upstream.CallAsync(call.Model.BedrockModelId, ct => bedrock.ConverseStreamAsync(call.Model.BedrockModelId, call.Request, ct), cancellationToken).ConfigureAwait(false);
         var sse = new ServerSentEvents(context.Response);
         var translator = new ChatStreamTranslator(call, id, created);
-        OpenAiError? failure = null;
-        try
+        var failure = await StreamRelay.RelayAsync(context, stream, sse, streamEvent =>
         {
-            await foreach (var streamEvent in stream.ReadEventsAsync(cancellationToken).ConfigureAwait(false))
+            foreach (var chunk in translator.Translate(streamEvent))
             {
-                if (streamEvent is ConverseStreamEvent.BlockDelta)
-                {
-                    Metrics.FirstToken(context, time.GetElapsedTime(started));
-                }
-
-                foreach (var chunk in translator.Translate(streamEvent))
-                {
-                    sse.Write(chunk, OpenAiJsonContext.Wire.ChatCompletionChunk);
-                }
-
-                await sse.FlushAsync(cancellationToken).ConfigureAwait(false);
+                sse.Write(chunk, OpenAiJsonContext.Wire.ChatCompletionChunk);
             }
-        }
-        catch (BedrockException e)
-        {
-            failure = ErrorTranslator.FromBedrock(e);
-        }
-        catch (BedrockTransportException e)
-        {
-            failure = ErrorTranslator.FromTransport(e);
-        }
-        catch (EventStreamFormatException)
-        {
-            failure = ErrorTranslator.FromStreamFormat();
-        }
-        catch (OperationCanceledException) when (context.Features.Get<RequestDeadline>() is { Expired: true } deadline)
-        {
-            failure = deadline.Error;
-        }
+        }, started, time, cancellationToken).ConfigureAwait(false);
 
         Authentication.ChargeTokens(context, translator.TotalTokens);
         Metrics.Tokens(context, translator.InputTokens, translator.OutputTokens);
         if (failure is null && !translator.Finished)
         {
-            failure = new OpenAiError(502, "Amazon Bedrock ended the stream before the answer was complete.", OpenAiError.ServerErrorType, null, "upstream_stream_incomplete");
+            failure = StreamRelay.Incomplete();
         }
 
         if (failure is not null)

@@ -87,6 +87,7 @@ public sealed partial class Metrics(RequestDelegate next, ProxyConfiguration con
     private static string? OperationOf(PathString path) => path.Value switch
     {
         "/v1/chat/completions" => "chat.completions",
+        "/v1/responses" => "responses",
         "/v1/embeddings" => "embeddings",
         { } p when p.StartsWith("/v1/models", StringComparison.Ordinal) => "models",
         { } p when p.StartsWith("/v1/", StringComparison.Ordinal) => "other",
