@@ -23,7 +23,13 @@ var planOutput = new Option<string?>("--output") { Description = "Also write the
 var plan = new Command("plan", "Markdown of the changes per customer environment since a git revision.") { baseRef, planOutput };
 plan.SetAction(r => PlanCommand.Run(repo, r.GetValue(baseRef)!, r.GetValue(planOutput), Console.Out, Console.Error, today));
 
-var root = new RootCommand("BedrockNovaProxy GitOps: validate, render and plan customer stacks.") { validate, render, plan };
+var targetsBase = new Option<string?>("--base") { Description = "Only the environments a change since this revision touches (github.event.before)." };
+var targetsFormat = new Option<string>("--format") { Description = "json, or github (targets=<json> for $GITHUB_OUTPUT).", DefaultValueFactory = _ => "json" };
+targetsFormat.AcceptOnlyFromAmong("json", "github");
+var targets = new Command("targets", "The customer environments to deploy, as a JSON list for a workflow matrix.") { targetsBase, targetsFormat };
+targets.SetAction(r => TargetsCommand.Run(repo, r.GetValue(targetsBase), r.GetValue(targetsFormat)!, Console.Out, Console.Error, today));
+
+var root = new RootCommand("BedrockNovaProxy GitOps: validate, render and plan customer stacks.") { validate, render, plan, targets };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {

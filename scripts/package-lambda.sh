@@ -2,8 +2,8 @@
 # Builds the Lambda deployment packages the templates reference, into ${1:-artifacts/lambda}:
 #   bootstrap.zip  Native AOT build for the provided.al2023 runtime (handler: bootstrap)
 #   dotnet10.zip   framework-dependent build for the dotnet10 managed runtime (handler: BedrockNovaProxy)
-#   artifacts.json the SHA-256 of each zip (the deploy passes it as ArtifactSha256 so each artifact gets its own
-#                  published Lambda version)
+#   artifacts.json the SHA-256 of each zip, in hex and as Lambda's base64 codeSha256 (the deploy passes that as
+#                  ArtifactSha256, so each artifact gets its own published Lambda version)
 # Zips are deterministic (sorted entries, fixed timestamps), so the same commit gives the same hash.
 # Needs clang and zlib1g-dev for the AOT build (see .ci/run). Architecture: ARCH=x64 (default) or arm64.
 set -euo pipefail
@@ -23,7 +23,7 @@ dotnet publish service -c Release -r "linux-$arch" --self-contained false -p:Pub
 rm -f "$work/jit/appsettings.Development.json" "$work/jit"/*.pdb
 
 python3 - "$work" "$out" <<'PY'
-import hashlib, json, os, sys, zipfile
+import base64, hashlib, json, os, sys, zipfile
 work, out = sys.argv[1], sys.argv[2]
 
 def pack(source, target, executables=()):
@@ -36,13 +36,15 @@ def pack(source, target, executables=()):
                 info.compress_type = zipfile.ZIP_DEFLATED
                 with open(path, "rb") as f:
                     z.writestr(info, f.read())
-    return hashlib.sha256(open(target, "rb").read()).hexdigest()
+    return hashlib.sha256(open(target, "rb").read()).digest()
+
+def entry(runtime, handler, digest):
+    # codeSha256 is Lambda's own form (base64), which the stack's ArtifactSha256 parameter takes.
+    return {"runtime": runtime, "handler": handler, "sha256": digest.hex(), "codeSha256": base64.b64encode(digest).decode()}
 
 manifest = {
-    "bootstrap.zip": {"runtime": "provided.al2023", "handler": "bootstrap",
-                      "sha256": pack(os.path.join(work, "bootstrap"), os.path.join(out, "bootstrap.zip"), {"bootstrap"})},
-    "dotnet10.zip": {"runtime": "dotnet10", "handler": "BedrockNovaProxy",
-                     "sha256": pack(os.path.join(work, "jit"), os.path.join(out, "dotnet10.zip"))},
+    "bootstrap.zip": entry("provided.al2023", "bootstrap", pack(os.path.join(work, "bootstrap"), os.path.join(out, "bootstrap.zip"), {"bootstrap"})),
+    "dotnet10.zip": entry("dotnet10", "BedrockNovaProxy", pack(os.path.join(work, "jit"), os.path.join(out, "dotnet10.zip"))),
 }
 json.dump(manifest, open(os.path.join(out, "artifacts.json"), "w"), indent=2)
 for name, entry in manifest.items():

@@ -28,6 +28,9 @@ public sealed record Stage(string Name, string Title, bool IsProd);
 public sealed class StackFacts
 {
     public required string Name { get; init; }
+
+    /// <summary>The CloudFormation stack's name (bnp-&lt;customer&gt;-&lt;environment&gt;).</summary>
+    public required string StackName { get; init; }
     public required string Type { get; init; }
     public required string SourceFile { get; init; }
     public required string Partition { get; init; }
@@ -90,6 +93,7 @@ public sealed class StackFacts
         return new StackFacts
         {
             Name = name,
+            StackName = $"bnp-{name}",
             Type = c.Deployment.Type.ToString().ToLowerInvariant(),
             SourceFile = sourceFile,
             Partition = NovaRegions.Partition(region),

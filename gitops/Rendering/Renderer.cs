@@ -76,6 +76,7 @@ public sealed class Renderer
 
         files.Add(new("stack.yaml", template));
         files.Add(new("parameters.json", Parameters(parsed, stack)));
+        files.Add(new("deploy.json", DeployFacts(config, stack)));
         if (config.HasEks)
         {
             var manifests = Tidy(RenderTemplate("kubernetes/manifests.yaml.liquid", model));
@@ -181,17 +182,62 @@ public sealed class Renderer
             .Replace("__HASH_API__", Digest(r => r.Type is "AWS::ApiGateway::Method" or "AWS::ApiGateway::Resource" or "AWS::ApiGateway::RestApi"), StringComparison.Ordinal);
     }
 
+    /// <summary>deploy.json: what scripts/deploy.sh needs to deploy and promote this environment (the stack, where,
+    /// and for each kind of deployment its artifact and names), so the scripts never parse the customer file.</summary>
+    private static string DeployFacts(CustomerConfig config, StackFacts stack)
+    {
+        var tags = new JsonObject { ["customer"] = config.Customer.Name, ["environment"] = config.Customer.Environment, ["managed-by"] = "bedrock-nova-proxy-gitops" };
+        foreach (var tag in stack.Tags)
+        {
+            tags[tag.Name] = tag.Value;
+        }
+
+        var facts = new JsonObject
+        {
+            ["customer"] = config.Customer.Name,
+            ["environment"] = config.Customer.Environment,
+            ["type"] = stack.Type,
+            ["stack"] = stack.StackName,
+            ["region"] = config.Customer.Region,
+            ["account"] = config.Customer.AccountId,
+            ["tags"] = tags,
+        };
+        if (stack.Serverless)
+        {
+            facts["lambda"] = new JsonObject
+            {
+                ["bucket"] = stack.ArtifactBucket,
+                ["package"] = stack.Handler == "bootstrap" ? "bootstrap.zip" : "dotnet10.zip",
+                ["architecture"] = config.Deployment.Lambda.Architecture == "arm64" ? "arm64" : "x64",
+                ["function"] = stack.FunctionName,
+            };
+        }
+
+        if (stack.Container)
+        {
+            facts["container"] = new JsonObject { ["repository"] = config.Deployment.Container!.ImageRepository, ["cluster"] = stack.ClusterName };
+        }
+
+        if (stack.Eks)
+        {
+            var eks = config.Deployment.Eks!;
+            facts["eks"] = new JsonObject { ["repository"] = eks.ImageRepository, ["cluster"] = eks.ClusterName, ["namespace"] = eks.Namespace };
+        }
+
+        return facts.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+    }
+
     /// <summary>parameters.json in CloudFormation's own format (create-stack --parameters file://, and the deploy
-    /// action's parameter-overrides): every parameter of the stack, with the value the configuration gives or its
-    /// default. Parameters only the deploy knows (the artifact) are left out: the workflow passes them.</summary>
+    /// action's parameter-overrides): the stack's parameters whose value the configuration decides. The others belong
+    /// to the deploy (the artifact: ArtifactKey, ArtifactSha256, ImageTag) and the promotion (ProdVersion,
+    /// ProdImageTag); scripts/deploy.sh passes those.</summary>
     private static string Parameters(CfnTemplate template, StackFacts stack)
     {
         var known = new Dictionary<string, string>(StringComparer.Ordinal) { ["ArtifactBucket"] = stack.ArtifactBucket };
         var list = new JsonArray();
         foreach (var parameter in template.Parameters)
         {
-            var value = known.GetValueOrDefault(parameter.Name) ?? parameter.Default;
-            if (value is not null)
+            if (known.GetValueOrDefault(parameter.Name) is { } value)
             {
                 list.Add(new JsonObject { ["ParameterKey"] = parameter.Name, ["ParameterValue"] = value });
             }
