@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace BedrockNovaProxy;
 
@@ -38,17 +39,18 @@ public static class ProxyApp
         services.AddSingleton(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IAwsCredentialSource, DefaultAwsCredentialSource>();
+        services.AddKeyedSingleton(IAwsCredentialSource.Bedrock, (sp, _) => BedrockCredentials(sp, configuration));
         services.AddSingleton(sp => new BedrockRuntimeClient(
             CreateHttpClient(configuration.Options.Bedrock),
             new SigV4Signer(configuration.BedrockEndpoint, configuration.Region),
-            sp.GetRequiredService<IAwsCredentialSource>(),
+            sp.GetRequiredKeyedService<IAwsCredentialSource>(IAwsCredentialSource.Bedrock),
             sp.GetRequiredService<TimeProvider>(),
             configuration.Options.Bedrock.RequestTimeout));
         services.AddSingleton(sp => Auth.ApiKeys.From(configuration.Options.Auth, configuration.Models, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<Upstream>();
         services.AddSingleton<Images.ImageFetcher>();
         services.TryAddSingleton<Telemetry.IMetricsSink>(EmfEnabled(configuration, builder.Configuration) ? new Telemetry.StdoutMetricsSink() : new NoMetricsSink());
-        services.AddSingleton<Readiness>();
+        services.AddSingleton(sp => new Readiness(sp.GetRequiredKeyedService<IAwsCredentialSource>(IAwsCredentialSource.Bedrock), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<Health>();
         services.AddSingleton<Ready>();
         services.AddSingleton<Models>();
@@ -76,6 +78,22 @@ public static class ProxyApp
         app.MapFunction<StoredResponses>("GET", "/v1/responses/{id}/input_items");
         app.MapFunction<Embeddings>("POST", "/v1/embeddings");
         return app;
+    }
+
+    /// <summary>The proxy's own credentials, or, with Proxy:Bedrock:AssumeRoleArn, the role they assume through STS.</summary>
+    private static IAwsCredentialSource BedrockCredentials(IServiceProvider services, ProxyConfiguration configuration)
+    {
+        var own = services.GetRequiredService<IAwsCredentialSource>();
+        if (configuration.AssumeRole is not { } role)
+        {
+            return own;
+        }
+
+        var time = services.GetRequiredService<TimeProvider>();
+        var sts = new Bedrock.Sts.StsClient(CreateHttpClient(configuration.Options.Bedrock),
+            new SigV4Signer(role.StsEndpoint, role.SigningRegion, SigV4Signer.StsSigningName), time);
+        return Bedrock.Sts.AssumeRoleCredentialSource.Create(new Bedrock.Sts.AssumeRoleRequest(role.RoleArn, role.SessionName, role.ExternalId),
+            own, sts, time, services.GetRequiredService<ILogger<Bedrock.Sts.AssumeRoleCredentialSource>>());
     }
 
     /// <summary>EMF lines are only useful where stdout reaches CloudWatch Logs: on Lambda and ECS unless told otherwise.</summary>

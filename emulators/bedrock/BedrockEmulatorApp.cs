@@ -5,7 +5,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace BedrockNovaProxy.Emulators.Bedrock;
 
-/// <summary>Builds the local Bedrock Runtime. Used by Program (standalone), the AppHost and the tests.</summary>
+/// <summary>Builds the local Bedrock Runtime (and the STS that issues the temporary credentials it accepts). Used by
+/// Program (standalone), the AppHost and the tests.</summary>
 public static class BedrockEmulatorApp
 {
     /// <summary>Where the emulator listens when neither --urls nor ASPNETCORE_URLS says otherwise.</summary>
@@ -26,6 +27,8 @@ public static class BedrockEmulatorApp
         builder.Services.AddSingleton<EmulatorStats>();
         builder.Services.AddSingleton(new FaultInjector(options.Faults));
         builder.Services.AddSingleton<RuntimeEndpoint>();
+        builder.Services.AddSingleton<Sts.StsSessions>();
+        builder.Services.AddSingleton<StsEndpoint>();
         services?.Invoke(builder.Services);
         builder.Services.TryAddSingleton(TimeProvider.System);
 
@@ -33,6 +36,8 @@ public static class BedrockEmulatorApp
         app.MapGet("/_emulator/health", () => Results.Text("ok"));
         app.MapGet("/_emulator/stats", (EmulatorStats stats) => Results.Json(stats.Snapshot()));
         app.MapPost("/model/{**rest}", (HttpContext context, RuntimeEndpoint endpoint) => endpoint.HandleAsync(context));
+        // STS lives at the root of its own host in AWS; here it shares the emulator's (one AWS_ENDPOINT_URL for both).
+        app.MapMethods("/", ["GET", "POST"], (HttpContext context, StsEndpoint endpoint) => endpoint.HandleAsync(context));
         return app;
     }
 }

@@ -17,6 +17,18 @@ public sealed class BedrockEmulatorOptions
     public LatencyOptions Latency { get; set; } = new();
 
     public FaultOptions Faults { get; set; } = new();
+
+    public StsOptions Sts { get; set; } = new();
+}
+
+/// <summary>The emulated STS (POST / with Action=AssumeRole), which issues the temporary credentials Bedrock accepts.</summary>
+public sealed class StsOptions
+{
+    /// <summary>Role ARNs whose trust policy "refuses" every caller: AssumeRole answers 403 AccessDenied.</summary>
+    public List<string> DeniedRoleArns { get; set; } = [];
+
+    /// <summary>Every role's MaxSessionDuration (IAM's default is one hour); a longer DurationSeconds is a ValidationError.</summary>
+    public TimeSpan MaxSessionDuration { get; set; } = TimeSpan.FromHours(1);
 }
 
 public sealed class LatencyOptions

@@ -6,7 +6,8 @@ public sealed class EmulatorStats
 {
     private readonly Lock _lock = new();
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private long _requests, _converse, _converseStream, _invoke, _authFailures, _errors, _faults, _inputTokens, _outputTokens, _inFlight, _cancelled;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _byAccessKey = new(StringComparer.Ordinal);
+    private long _requests, _converse, _converseStream, _invoke, _authFailures, _errors, _faults, _inputTokens, _outputTokens, _inFlight, _cancelled, _assumeRole, _stsErrors;
 
     public long Requests => Interlocked.Read(ref _requests);
     public long Converse => Interlocked.Read(ref _converse);
@@ -21,6 +22,16 @@ public sealed class EmulatorStats
 
     /// <summary>Requests whose caller went away before the answer was complete.</summary>
     public long Cancelled => Interlocked.Read(ref _cancelled);
+
+    /// <summary>Temporary credentials the emulated STS issued.</summary>
+    public long AssumeRole => Interlocked.Read(ref _assumeRole);
+
+    /// <summary>STS requests answered with an error (authentication failures included).</summary>
+    public long StsErrors => Interlocked.Read(ref _stsErrors);
+
+    /// <summary>Bedrock requests accepted per signing access key (the fixed local key, or an STS session's ASIA... key).
+    /// Access key ids only: secrets and session tokens are never recorded.</summary>
+    public IReadOnlyDictionary<string, long> RequestsByAccessKey => new Dictionary<string, long>(_byAccessKey, StringComparer.Ordinal);
 
     /// <summary>Completes when <paramref name="condition"/> holds; re-checked after every change.</summary>
     public async Task WaitUntilAsync(Func<EmulatorStats, bool> condition, CancellationToken cancellationToken)
@@ -42,7 +53,7 @@ public sealed class EmulatorStats
         }
     }
 
-    public object Snapshot() => new Dictionary<string, long>
+    public object Snapshot() => new Dictionary<string, object>
     {
         ["requests"] = Requests,
         ["converse"] = Converse,
@@ -55,6 +66,9 @@ public sealed class EmulatorStats
         ["outputTokens"] = OutputTokens,
         ["inFlight"] = InFlight,
         ["cancelled"] = Cancelled,
+        ["assumeRole"] = AssumeRole,
+        ["stsErrors"] = StsErrors,
+        ["requestsByAccessKey"] = RequestsByAccessKey,
     };
 
     internal void Started(string operation)
@@ -78,6 +92,16 @@ public sealed class EmulatorStats
     }
 
     internal void Finished() => Bump(ref _inFlight, -1);
+
+    internal void SignedBy(string accessKeyId)
+    {
+        _byAccessKey.AddOrUpdate(accessKeyId, 1, (_, n) => n + 1);
+        Changed();
+    }
+
+    internal void AssumedRole() => Bump(ref _assumeRole);
+
+    internal void StsFailed() => Bump(ref _stsErrors);
 
     internal void AuthFailed() => Bump(ref _authFailures);
 

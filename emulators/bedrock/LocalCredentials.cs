@@ -8,6 +8,9 @@ public static class LocalCredentials
     public const string SecretAccessKey = "bnp-local-test-secret-not-a-real-key";
     public const string Region = "us-east-1";
 
+    /// <summary>The principal the fixed key stands for (it shows in the emulated STS's AccessDenied messages).</summary>
+    public const string PrincipalArn = "arn:aws:iam::111122223333:user/bnp-local";
+
     /// <summary>A Bedrock API key (Authorization: Bearer ...), the alternative to SigV4 that Bedrock accepts.</summary>
     public const string BearerToken = "bnp-local-bedrock-api-key";
 }

@@ -49,6 +49,10 @@ public sealed class InProcessStack : IAsyncDisposable
 
     public EmulatorStats BedrockStats => _emulator.Services.GetRequiredService<EmulatorStats>();
 
+    /// <summary>The temporary credentials the emulated STS has issued (to the proxy, when it assumes a role).</summary>
+    public emulator::BedrockNovaProxy.Emulators.Bedrock.Sts.StsSessions StsSessions =>
+        _emulator.Services.GetRequiredService<emulator::BedrockNovaProxy.Emulators.Bedrock.Sts.StsSessions>();
+
     public static readonly IReadOnlyDictionary<string, string?> CustomerSettings = new Dictionary<string, string?>
     {
         ["Proxy:Customer"] = "acme",
@@ -74,10 +78,12 @@ public sealed class InProcessStack : IAsyncDisposable
 
     /// <param name="settings">Proxy configuration on top of <see cref="CustomerSettings"/>.</param>
     /// <param name="proxyTime">The proxy's clock; a FakeTimeProvider lets a test move deadlines without waiting.</param>
-    /// <param name="bedrock">Emulator options (latency, random faults).</param>
+    /// <param name="bedrock">Emulator options (latency, random faults, roles STS refuses).</param>
+    /// <param name="bedrockTime">The emulator's clock (signature times, session expiry): the proxy's FakeTimeProvider
+    /// when a test moves time by hours, so that both sides see the same hour.</param>
     public static async Task<InProcessStack> StartAsync(
         IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? proxyTime = null, Action<BedrockEmulatorOptions>? bedrock = null,
-        Hosting hosting = Hosting.Kestrel, Action<IServiceCollection>? proxyServices = null)
+        Hosting hosting = Hosting.Kestrel, Action<IServiceCollection>? proxyServices = null, TimeProvider? bedrockTime = null)
     {
         LambdaEmulatorHost? lambda = null;
         if (hosting != Hosting.Kestrel)
@@ -86,7 +92,8 @@ public sealed class InProcessStack : IAsyncDisposable
             await lambda.StartAsync();
         }
 
-        var emulator = BedrockEmulatorApp.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"], bedrock);
+        var emulator = BedrockEmulatorApp.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"], bedrock,
+            bedrockTime is null ? null : s => s.AddSingleton(bedrockTime));
         await emulator.StartAsync();
 
         var proxy = ProxyApp.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"], builder =>
@@ -96,6 +103,8 @@ public sealed class InProcessStack : IAsyncDisposable
             {
                 ["Proxy:Bedrock:Region"] = LocalCredentials.Region,
                 ["Proxy:Bedrock:Endpoint"] = emulator.Urls.First(),
+                // Used only when a test sets Proxy:Bedrock:AssumeRoleArn: the emulator is STS too.
+                ["Proxy:Bedrock:StsEndpoint"] = emulator.Urls.First(),
             });
             if (lambda is not null)
             {
@@ -113,6 +122,7 @@ public sealed class InProcessStack : IAsyncDisposable
                 builder.Configuration.AddInMemoryCollection(settings);
             }
 
+            // The proxy's own identity; with AssumeRoleArn it only signs the AssumeRole call.
             builder.Services.AddSingleton<IAwsCredentialSource>(new StaticAwsCredentialSource(LocalCredentials.AccessKeyId, LocalCredentials.SecretAccessKey));
             if (proxyTime is not null)
             {

@@ -3,9 +3,14 @@ using Amazon.Runtime.Credentials;
 
 namespace BedrockNovaProxy.Bedrock;
 
-/// <summary>Where the proxy's AWS credentials come from: a seam so tests can supply their own.</summary>
+/// <summary>Where AWS credentials come from: a seam so tests can supply their own. The unkeyed registration is the
+/// proxy's own identity (the default chain); the one keyed <see cref="Bedrock"/> signs Bedrock calls: the same source,
+/// or the role assumed with it when Proxy:Bedrock:AssumeRoleArn is set.</summary>
 public interface IAwsCredentialSource
 {
+    /// <summary>The DI key of the credentials that sign Bedrock calls.</summary>
+    const string Bedrock = "bedrock";
+
     ValueTask<ImmutableCredentials> GetAsync(CancellationToken cancellationToken);
 }
 

@@ -8,6 +8,9 @@ namespace BedrockNovaProxy.Configuration;
 /// standard AWS variables. Built once; an invalid configuration stops the start with every problem listed.</summary>
 public sealed partial record ProxyConfiguration(ProxyOptions Options, string Region, Uri BedrockEndpoint, ModelResolver Models)
 {
+    /// <summary>The role Bedrock calls are signed as, when Proxy:Bedrock:AssumeRoleArn is set.</summary>
+    public AssumeRoleSettings? AssumeRole { get; init; }
+
     public static ProxyConfiguration Load(IConfiguration configuration)
     {
         var options = new ProxyOptions();
@@ -43,8 +46,7 @@ public sealed partial record ProxyConfiguration(ProxyOptions Options, string Reg
         }
         else if (region is not null)
         {
-            var suffix = region.StartsWith("cn-", StringComparison.Ordinal) ? "amazonaws.com.cn" : "amazonaws.com";
-            endpoint = new Uri($"https://bedrock-runtime.{region}.{suffix}");
+            endpoint = new Uri($"https://bedrock-runtime.{region}.{DomainOf(region)}");
         }
 
         if (options.Bedrock.RequestTimeout <= TimeSpan.Zero)
@@ -123,13 +125,72 @@ public sealed partial record ProxyConfiguration(ProxyOptions Options, string Reg
         }
 
         ValidateAuth(options.Auth, region, errors);
+        var assumeRole = ValidateAssumeRole(options.Bedrock, configuration, region, errors);
         if (errors.Count > 0)
         {
             return (null, errors);
         }
 
-        return (new ProxyConfiguration(options, region!, endpoint!, new ModelResolver(options.ModelAliases, region!)), errors);
+        return (new ProxyConfiguration(options, region!, endpoint!, new ModelResolver(options.ModelAliases, region!)) { AssumeRole = assumeRole }, errors);
     }
+
+    private static AssumeRoleSettings? ValidateAssumeRole(BedrockOptions bedrock, IConfiguration configuration, string? region, List<string> errors)
+    {
+        var roleArn = FirstSet(bedrock.AssumeRoleArn);
+        var externalId = FirstSet(bedrock.AssumeRoleExternalId);
+        if (roleArn is null)
+        {
+            if (externalId is not null)
+            {
+                errors.Add("Proxy:Bedrock:AssumeRoleExternalId is set but Proxy:Bedrock:AssumeRoleArn is not: an external ID is only sent when assuming a role.");
+            }
+
+            return null;
+        }
+
+        var problems = errors.Count;
+        if (roleArn.Length > 2048 || !RoleArnPattern().IsMatch(roleArn))
+        {
+            errors.Add($"Proxy:Bedrock:AssumeRoleArn: '{roleArn}' is not an IAM role ARN (like arn:aws:iam::123456789012:role/bedrock-access).");
+        }
+
+        var sessionName = bedrock.AssumeRoleSessionName?.Trim() ?? "";
+        if (!SessionNamePattern().IsMatch(sessionName))
+        {
+            errors.Add($"Proxy:Bedrock:AssumeRoleSessionName: '{sessionName}' must be 2 to 64 letters, digits or any of _+=,.@- (STS's RoleSessionName).");
+        }
+
+        if (externalId is not null && !ExternalIdPattern().IsMatch(externalId))
+        {
+            // The value stays out of the message: whoever knows it may assume the role.
+            errors.Add("Proxy:Bedrock:AssumeRoleExternalId must be 2 to 1224 letters, digits or any of _+=,.@:/- (STS's ExternalId).");
+        }
+
+        var stsText = FirstSet(bedrock.StsEndpoint, configuration["AWS_ENDPOINT_URL_STS"], configuration["AWS_ENDPOINT_URL"]);
+        Uri? sts = null;
+        if (stsText is not null)
+        {
+            if (!Uri.TryCreate(stsText, UriKind.Absolute, out sts) || sts.Scheme is not ("http" or "https"))
+            {
+                errors.Add($"Proxy:Bedrock:StsEndpoint / AWS_ENDPOINT_URL_STS: '{stsText}' is not an absolute http(s) URL.");
+            }
+        }
+        else if (region is not null)
+        {
+            sts = new Uri($"https://sts.{region}.{DomainOf(region)}");
+        }
+
+        if (errors.Count > problems || sts is null || region is null)
+        {
+            return null;
+        }
+
+        // The global endpoint is signed for us-east-1 (botocore's STS endpoint rules); a regional one for its Region.
+        var signingRegion = sts.Host.Equals("sts.amazonaws.com", StringComparison.OrdinalIgnoreCase) ? "us-east-1" : region;
+        return new AssumeRoleSettings(roleArn, sessionName, externalId, sts, signingRegion);
+    }
+
+    private static string DomainOf(string region) => region.StartsWith("cn-", StringComparison.Ordinal) ? "amazonaws.com.cn" : "amazonaws.com";
 
     private static void ValidateAuth(AuthOptions auth, string? region, List<string> errors)
     {
@@ -180,4 +241,17 @@ public sealed partial record ProxyConfiguration(ProxyOptions Options, string Reg
 
     [GeneratedRegex("^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]+$")]
     private static partial Regex RegionPattern();
+
+    /// <summary>arn:{partition}:iam::{12-digit account}:role/{optional path/}{name}; names as IAM allows them.</summary>
+    [GeneratedRegex("^arn:aws(-[a-z]+)*:iam::[0-9]{12}:role/([\\x21-\\x7E]*/)?[A-Za-z0-9_+=,.@-]{1,64}$")]
+    private static partial Regex RoleArnPattern();
+
+    [GeneratedRegex("^[A-Za-z0-9_+=,.@-]{2,64}$")]
+    private static partial Regex SessionNamePattern();
+
+    [GeneratedRegex("^[A-Za-z0-9_+=,.@:/-]{2,1224}$")]
+    private static partial Regex ExternalIdPattern();
 }
+
+/// <summary>Proxy:Bedrock:AssumeRole* resolved: the AssumeRole parameters and where STS is, with the Region it signs for.</summary>
+public sealed record AssumeRoleSettings(string RoleArn, string SessionName, string? ExternalId, Uri StsEndpoint, string SigningRegion);

@@ -134,6 +134,20 @@ public sealed class BedrockOptions
     public ResilienceOptions Resilience { get; set; } = new();
 
     public GuardrailOptions Guardrail { get; set; } = new();
+
+    /// <summary>A role (in the customer's central AI account, typically) whose credentials sign every Bedrock call;
+    /// the proxy's own credentials only call STS AssumeRole. Unset: the proxy's own credentials call Bedrock.</summary>
+    public string? AssumeRoleArn { get; set; }
+
+    /// <summary>RoleSessionName of the assumed session: shows in the role account's CloudTrail.</summary>
+    public string AssumeRoleSessionName { get; set; } = "bedrock-nova-proxy";
+
+    /// <summary>ExternalId, when the role's trust policy asks for one.</summary>
+    public string? AssumeRoleExternalId { get; set; }
+
+    /// <summary>STS endpoint for AssumeRole. Defaults to AWS_ENDPOINT_URL_STS, then AWS_ENDPOINT_URL, then
+    /// https://sts.{region}.amazonaws.com.</summary>
+    public string? StsEndpoint { get; set; }
 }
 
 /// <summary>Retries and the per-model circuit breaker around Bedrock calls.</summary>

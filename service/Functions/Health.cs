@@ -10,7 +10,8 @@ public sealed class Health : IFunction
 }
 
 /// <summary>GET /ready: readiness. The configuration was validated at start (an invalid one never starts), so this
-/// checks that AWS credentials resolve; 503 with the reason otherwise.</summary>
+/// checks that the credentials Bedrock calls are signed with resolve (the assumed role's, when one is configured);
+/// 503 with the reason otherwise.</summary>
 public sealed class Ready(Readiness readiness) : IFunction
 {
     public async Task InvokeAsync(HttpContext context)
@@ -54,6 +55,10 @@ public sealed class Readiness(IAwsCredentialSource credentials, TimeProvider tim
             catch (OperationCanceledException) when (timeout.IsCancellationRequested)
             {
                 result = (false, $"AWS credentials could not be resolved within {CheckTimeout.TotalSeconds:0} s.");
+            }
+            catch (Bedrock.Sts.AssumeRoleException e)
+            {
+                result = (false, e.Message);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -41,6 +41,12 @@ public sealed class Upstream
         {
             throw new OpenAiException(Translation.ErrorTranslator.FromTransport(e));
         }
+        catch (Bedrock.Sts.AssumeRoleException e)
+        {
+            // Not the model's failure: neither retried here nor counted by its circuit breaker.
+            activity?.SetTag("error.type", e.Error?.Code ?? "AssumeRoleFailed");
+            throw new OpenAiException(Translation.ErrorTranslator.FromAssumeRole(e));
+        }
         catch (BrokenCircuitException e)
         {
             throw new OpenAiException(new OpenAiError(503,

@@ -34,6 +34,12 @@ public static class ErrorTranslator
         ? new(504, "Amazon Bedrock did not answer in time.", OpenAiError.ServerErrorType, null, "upstream_timeout")
         : new(503, "Amazon Bedrock could not be reached.", OpenAiError.ServerErrorType, null, "service_unavailable", UnavailableRetryAfter);
 
+    /// <summary>The Bedrock role could not be assumed: 503 (with Retry-After) while STS is failing or unreachable,
+    /// 502 when it refused. The message names the role and STS's reason; it never holds credentials.</summary>
+    public static OpenAiError FromAssumeRole(Bedrock.Sts.AssumeRoleException e) => e.Transient
+        ? new(503, e.Message, OpenAiError.ServerErrorType, null, "assume_role_unavailable", UnavailableRetryAfter)
+        : new(502, e.Message, OpenAiError.ServerErrorType, null, "assume_role_failed");
+
     public static OpenAiError FromStreamFormat() =>
         new(502, "Amazon Bedrock sent a malformed event stream.", OpenAiError.ServerErrorType, null, "upstream_protocol_error");
 }

@@ -2,8 +2,8 @@ using System.Diagnostics;
 
 namespace BedrockNovaProxy.Emulators.Bedrock.Tests;
 
-/// <summary>AWS's own Python SDK against the emulator: botocore's signer, serialisers and event-stream parser are
-/// an independent judge of wire fidelity. Needs python3 with boto3 (on the CI image).</summary>
+/// <summary>AWS's own Python SDK against the emulator: botocore's signer, serialisers (restJson1 for Bedrock, awsQuery for
+/// STS) and event-stream parser are an independent judge of wire fidelity. Needs python3 with boto3 (on the CI image).</summary>
 public class Boto3ConformanceTests
 {
     [Fact]
@@ -15,7 +15,7 @@ public class Boto3ConformanceTests
             Assert.Skip("python3 with boto3 is not installed here (it is on the CI image).");
         }
 
-        await using var emulator = BedrockEmulatorApp.Build(["--urls", "http://127.0.0.1:0"]);
+        await using var emulator = BedrockEmulatorApp.Build(["--urls", "http://127.0.0.1:0"], o => o.Sts.DeniedRoleArns.Add("arn:aws:iam::444455556666:role/denied"));
         await emulator.StartAsync(ct);
         var script = Path.Combine(AppContext.BaseDirectory, "conformance", "boto3_conformance.py");
 
@@ -23,7 +23,7 @@ public class Boto3ConformanceTests
 
         Assert.True(exitCode == 0, output);
         Assert.DoesNotContain("FAIL", output, StringComparison.Ordinal);
-        Assert.True(output.Split('\n').Count(l => l.StartsWith("ok ", StringComparison.Ordinal)) >= 15, output);
+        Assert.True(output.Split('\n').Count(l => l.StartsWith("ok ", StringComparison.Ordinal)) >= 25, output);
     }
 
     private static async Task<bool> HasBoto3Async(CancellationToken ct)

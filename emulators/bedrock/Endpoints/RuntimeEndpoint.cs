@@ -11,7 +11,7 @@ namespace BedrockNovaProxy.Emulators.Bedrock.Endpoints;
 
 /// <summary>POST /model/{modelId}/(converse|converse-stream|invoke): authentication, validation, faults, latency,
 /// then the answer as JSON or as an event stream. The I/O shell around the pure pieces in Wire/ and Conversation/.</summary>
-public sealed partial class RuntimeEndpoint(BedrockEmulatorOptions options, EmulatorStats stats, FaultInjector faults, TimeProvider time)
+public sealed partial class RuntimeEndpoint(BedrockEmulatorOptions options, EmulatorStats stats, FaultInjector faults, Sts.StsSessions sessions, TimeProvider time)
 {
     private const string ErrorTypeSuffix = ":http://internal.amazon.com/coral/com.amazon.bedrock/";
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _promptCache = new(StringComparer.Ordinal);
@@ -30,12 +30,19 @@ public sealed partial class RuntimeEndpoint(BedrockEmulatorOptions options, Emul
 
         var body = await ReadBodyAsync(context.Request, context.RequestAborted);
         var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => string.Join(',', h.Value.ToArray()));
-        var authError = SigV4Verifier.Verify(new SignedRequestData(context.Request.Method, rawTarget, headers, body), options.Region, time.GetUtcNow(), options.RequireAuthentication);
-        if (authError is not null)
+        // The fixed local key, or temporary credentials the emulated STS issued (with their session token, unexpired).
+        var auth = SigV4Verifier.Authenticate(new SignedRequestData(context.Request.Method, rawTarget, headers, body), SigV4Service.Bedrock,
+            options.Region, time.GetUtcNow(), options.RequireAuthentication, sessions.Find, acceptBearer: true);
+        if (auth.Failure is { } failure)
         {
             stats.AuthFailed();
-            await WriteErrorAsync(context, authError);
+            await WriteErrorAsync(context, SigV4Verifier.ToBedrockError(failure));
             return;
+        }
+
+        if (auth.Identity is { } identity)
+        {
+            stats.SignedBy(identity.AccessKeyId);
         }
 
         var operation = route.Groups["op"].Value;

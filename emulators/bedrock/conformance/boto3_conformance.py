@@ -1,6 +1,8 @@
 """Drives the local Bedrock emulator with AWS's own Python SDK (boto3/botocore): if botocore's SigV4 signer,
-restJson1 (de)serialisers and event-stream parser accept the emulator, the wire protocol is faithful.
-Usage: python3 boto3_conformance.py http://127.0.0.1:5005   (prints one line per check; exit 1 on failure)"""
+restJson1 and awsQuery (de)serialisers and event-stream parser accept the emulator, the wire protocol is faithful.
+Usage: python3 boto3_conformance.py http://127.0.0.1:5005   (prints one line per check; exit 1 on failure)
+The emulator must refuse the role arn:aws:iam::444455556666:role/denied (Emulator:Sts:DeniedRoleArns)."""
+import datetime
 import json
 import sys
 
@@ -13,9 +15,9 @@ ACCESS_KEY, SECRET_KEY, REGION = "BNPLOCALTESTACCESSKEY", "bnp-local-test-secret
 failures = []
 
 
-def client(secret=SECRET_KEY):
-    return boto3.client("bedrock-runtime", endpoint_url=ENDPOINT, region_name=REGION,
-                        aws_access_key_id=ACCESS_KEY, aws_secret_access_key=secret,
+def client(secret=SECRET_KEY, service="bedrock-runtime", access_key=ACCESS_KEY, token=None):
+    return boto3.client(service, endpoint_url=ENDPOINT, region_name=REGION,
+                        aws_access_key_id=access_key, aws_secret_access_key=secret, aws_session_token=token,
                         config=Config(retries={"max_attempts": 1}))
 
 
@@ -92,5 +94,40 @@ r = bedrock.invoke_model(modelId="amazon.titan-embed-text-v2:0", contentType="ap
 body = json.loads(r["body"].read())
 norm = sum(v * v for v in body["embedding"]) ** 0.5
 check("invoke_model titan embedding", len(body["embedding"]) == 256 and abs(norm - 1) < 1e-3 and body["inputTextTokenCount"] == 2, body.keys())
+
+# STS (awsQuery protocol): the credentials AssumeRole issues sign Bedrock calls; refusals come back as botocore expects.
+ROLE, DENIED = "arn:aws:iam::444455556666:role/bedrock-access", "arn:aws:iam::444455556666:role/denied"
+sts = client(service="sts")
+r = sts.assume_role(RoleArn=ROLE, RoleSessionName="conformance", ExternalId="acme-7f3a", DurationSeconds=900)
+creds = r["Credentials"]
+check("sts assume_role", creds["AccessKeyId"].startswith("ASIA") and isinstance(creds["Expiration"], datetime.datetime)
+      and r["AssumedRoleUser"]["Arn"] == "arn:aws:sts::444455556666:assumed-role/bedrock-access/conformance", r)
+assumed = client(access_key=creds["AccessKeyId"], secret=creds["SecretAccessKey"], token=creds["SessionToken"])
+r = assumed.converse(modelId="amazon.nova-lite-v1:0", messages=user("as the role"))
+check("converse with assumed-role credentials", r["output"]["message"]["content"][0]["text"] == "You said: as the role", r)
+r = client(service="sts", access_key=creds["AccessKeyId"], secret=creds["SecretAccessKey"], token=creds["SessionToken"]).get_caller_identity()
+check("sts get_caller_identity of the session", r["Arn"] == "arn:aws:sts::444455556666:assumed-role/bedrock-access/conformance"
+      and r["Account"] == "444455556666", r)
+
+for name, call, code, status in [
+    ("sts refused role", lambda: sts.assume_role(RoleArn=DENIED, RoleSessionName="conformance"), "AccessDenied", 403),
+    ("sts duration over the role's maximum", lambda: sts.assume_role(RoleArn=ROLE, RoleSessionName="conformance", DurationSeconds=7200), "ValidationError", 400),
+    ("sts session name pattern", lambda: sts.assume_role(RoleArn=ROLE, RoleSessionName="has space"), "ValidationError", 400),
+    ("sts bad signature", lambda: client(service="sts", secret="wrong").assume_role(RoleArn=ROLE, RoleSessionName="conformance"), "SignatureDoesNotMatch", 403),
+    ("sts unknown key", lambda: client(service="sts", access_key="AKIAUNKNOWN").get_caller_identity(), "InvalidClientTokenId", 403),
+    ("converse with a wrong session token", lambda: client(access_key=creds["AccessKeyId"], secret=creds["SecretAccessKey"], token="wrong")
+        .converse(modelId="amazon.nova-lite-v1:0", messages=user("hi")), "UnrecognizedClientException", 403),
+]:
+    try:
+        call()
+        check(name, False, "no error")
+    except ClientError as e:
+        check(name, e.response["Error"]["Code"] == code and e.response["ResponseMetadata"]["HTTPStatusCode"] == status
+              and e.response["Error"]["Message"], e.response)
+try:
+    sts.assume_role(RoleArn=DENIED, RoleSessionName="conformance")
+except ClientError as e:
+    check("sts AccessDenied message names the caller and the role", e.response["Error"]["Message"] ==
+          f"User: arn:aws:iam::111122223333:user/bnp-local is not authorized to perform: sts:AssumeRole on resource: {DENIED}", e.response["Error"])
 
 sys.exit(1 if failures else 0)

@@ -37,18 +37,22 @@ public sealed class LocalSystem : IAsyncDisposable
 
     public EmulatorStats BedrockStats => _stack.BedrockStats;
 
+    public emulator::BedrockNovaProxy.Emulators.Bedrock.Sts.StsSessions StsSessions => _stack.StsSessions;
+
     /// <summary>The EMF lines the proxy wrote.</summary>
     public CapturedMetrics Metrics { get; }
 
+    /// <param name="bedrock">Emulator options (roles its STS refuses, for instance).</param>
+    /// <param name="shareClock">Give the emulator <paramref name="proxyTime"/> too, for tests that move time by hours.</param>
     public static async Task<LocalSystem> StartAsync(Hosting hosting, IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? proxyTime = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null, Action<BedrockEmulatorOptions>? bedrock = null, bool shareClock = false)
     {
         var metrics = new CapturedMetrics();
-        return new(await InProcessStack.StartAsync(Merge(TestSettings, settings), proxyTime, hosting: hosting, proxyServices: s =>
+        return new(await InProcessStack.StartAsync(Merge(TestSettings, settings), proxyTime, bedrock, hosting, s =>
         {
             s.AddSingleton<BedrockNovaProxy.Telemetry.IMetricsSink>(metrics);
             services?.Invoke(s);
-        }), metrics);
+        }, shareClock ? proxyTime : null), metrics);
     }
 
     /// <summary>A body limit under API Gateway's own, as a deployment sets it, so the proxy's 413 is what the test meets.</summary>

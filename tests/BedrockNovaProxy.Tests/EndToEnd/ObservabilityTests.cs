@@ -64,7 +64,7 @@ public class ObservabilityTests(LocalSystems systems)
         Assert.DoesNotContain(logs.Lines, l => l.Message.Contains(InProcessStack.ApiKey, StringComparison.Ordinal));
     }
 
-    private sealed class CapturingLoggerProvider : ILoggerProvider, ISupportExternalScope
+    internal sealed class CapturingLoggerProvider : ILoggerProvider, ISupportExternalScope
     {
         private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
 

@@ -64,7 +64,7 @@ public class ErrorTranslatorTests
 
 public class ProxyConfigurationTests
 {
-    private static (ProxyConfiguration? Result, List<string> Errors) Validate(Dictionary<string, string?> settings)
+    internal static (ProxyConfiguration? Result, List<string> Errors) Validate(Dictionary<string, string?> settings)
     {
         // Authentication has its own tests (AuthUnitTests); here it is out of the way.
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings)
