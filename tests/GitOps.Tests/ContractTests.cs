@@ -183,6 +183,7 @@ public partial class ContractTests
         Assert.Equal(config.Security.Guardrail.Enabled ? config.Security.Guardrail.Id : null, options.Bedrock.Guardrail.Identifier);
         Assert.Equal((config.Models.PromptCaching.System, config.Models.PromptCaching.Tools), (options.PromptCaching.System, options.PromptCaching.Tools));
         Assert.Equal(config.Security.ImageUrls.AllowedHosts, options.ImageFetch.AllowedHosts);
+        Assert.Equal(config.Security.CrossAccount.Enabled ? config.Security.CrossAccount.RoleArn : null, options.Bedrock.AssumeRoleArn);
         Assert.All(config.Models.Mappings.Keys, alias => Assert.NotNull(proxy.Models.Resolve(alias)));
         // The proxy ignores keys it does not know; every one rendered must be one it reads.
         Assert.All(settings, kv => Assert.Matches(KnownKey(), kv.Key));
