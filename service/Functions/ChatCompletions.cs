@@ -16,7 +16,13 @@ public sealed class ChatCompletions(ProxyConfiguration configuration, BedrockRun
         var cancellationToken = context.RequestAborted;
         var request = await JsonBody.ReadAsync(context.Request, OpenAiJsonContext.Default.ChatCompletionRequest,
             configuration.Options.Limits.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
-        await images.InlineAsync(request, cancellationToken).ConfigureAwait(false);
+        // Limits first, on what the client sent; again once fetched images are inline (their share of the total).
+        RequestLimits.Check(request, configuration.Options.Limits);
+        if (await images.InlineAsync(request, cancellationToken).ConfigureAwait(false))
+        {
+            RequestLimits.Check(request, configuration.Options.Limits);
+        }
+
         var call = ChatRequestTranslator.Translate(request, Authentication.Models(context, configuration));
         CustomerPolicies.Apply(call.Request, configuration.Options);
         Metrics.Model(context, call.Model.RequestedName, call.Model.Spec.Id, call.Stream ? "chat.completions.stream" : null);

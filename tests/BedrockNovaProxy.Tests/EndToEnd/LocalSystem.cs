@@ -55,6 +55,14 @@ public sealed class LocalSystem : IAsyncDisposable
     private static readonly IReadOnlyDictionary<string, string?> TestSettings = new Dictionary<string, string?>
     {
         ["Proxy:Limits:MaxRequestBodyBytes"] = (1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        // Request limits small enough for LimitsTests to break each within that body (the defaults are Bedrock's).
+        ["Proxy:Limits:MaxMessages"] = "64",
+        ["Proxy:Limits:MaxMessageChars"] = "200000",
+        ["Proxy:Limits:MaxImages"] = "4",
+        ["Proxy:Limits:MaxImageBytes"] = "65536",
+        ["Proxy:Limits:MaxDocuments"] = "2",
+        ["Proxy:Limits:MaxDocumentBytes"] = "65536",
+        ["Proxy:Limits:MaxMediaBytes"] = "163840",
         // Quick retries, and a breaker that the fault tables cannot trip (ResilienceTests trips its own).
         ["Proxy:Bedrock:Resilience:RetryBaseDelay"] = "00:00:00.010",
         ["Proxy:Bedrock:Resilience:MinimumThroughput"] = "100000",
