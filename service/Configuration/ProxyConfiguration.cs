@@ -91,6 +91,11 @@ public sealed partial record ProxyConfiguration(ProxyOptions Options, string Reg
             }
         }
 
+        if (options.Telemetry.PromptLogMaxChars < 1)
+        {
+            errors.Add("Proxy:Telemetry:PromptLogMaxChars must be at least 1.");
+        }
+
         if (options.ImageFetch.MaxBytes < 1 || options.ImageFetch.Timeout <= TimeSpan.Zero)
         {
             errors.Add("Proxy:ImageFetch: MaxBytes must be at least 1 and Timeout positive.");

@@ -75,6 +75,13 @@ public sealed class TelemetryOptions
     /// <summary>Write one CloudWatch Embedded Metric Format line per request to stdout. Defaults to on under Lambda
     /// and ECS (where stdout goes to CloudWatch Logs), off elsewhere.</summary>
     public bool? Emf { get; set; }
+
+    /// <summary>Log each request's messages and its answer, redacted, under the BedrockNovaProxy.Prompts category.
+    /// Off by default: without it nothing of a prompt, an answer or a key is ever logged.</summary>
+    public bool LogPrompts { get; set; }
+
+    /// <summary>Longest text logged for one message or answer; the rest is cut off with a note of the full length.</summary>
+    public int PromptLogMaxChars { get; set; } = 4096;
 }
 
 /// <summary>Who may call the proxy. Only SHA-256 hashes of API keys are ever configured.</summary>

@@ -111,7 +111,12 @@ public static class RequestLimits
             return null;
         }
 
-        var data = dataUrl.AsSpan(comma + 1);
+        return Base64Size(dataUrl.AsSpan(comma + 1));
+    }
+
+    /// <summary>The bytes base64 text decodes to (whitespace ignored), from its length alone.</summary>
+    public static long Base64Size(ReadOnlySpan<char> data)
+    {
         long length = data.Length;
         if (data.ContainsAny(Whitespace))
         {
