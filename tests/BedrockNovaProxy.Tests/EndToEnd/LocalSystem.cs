@@ -1,9 +1,11 @@
 extern alias emulator;
+extern alias lambda;
 
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using BedrockNovaProxy.Emulators.Stack;
 using emulator::BedrockNovaProxy.Emulators.Bedrock;
+using lambda::BedrockNovaProxy.Emulators.Lambda;
 using Microsoft.Extensions.DependencyInjection;
 using OpenAI;
 
@@ -37,18 +39,21 @@ public sealed class LocalSystem : IAsyncDisposable
 
     public EmulatorStats BedrockStats => _stack.BedrockStats;
 
+    /// <summary>What the local Lambda and API Gateway did (Lambda modes only).</summary>
+    public LambdaEmulatorStats? LambdaStats => _stack.LambdaStats;
+
     /// <summary>The EMF lines the proxy wrote.</summary>
     public CapturedMetrics Metrics { get; }
 
     public static async Task<LocalSystem> StartAsync(Hosting hosting, IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? proxyTime = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null, Action<LambdaEmulatorOptions>? lambda = null)
     {
         var metrics = new CapturedMetrics();
         return new(await InProcessStack.StartAsync(Merge(TestSettings, settings), proxyTime, hosting: hosting, proxyServices: s =>
         {
             s.AddSingleton<BedrockNovaProxy.Telemetry.IMetricsSink>(metrics);
             services?.Invoke(s);
-        }), metrics);
+        }, lambdaOptions: lambda), metrics);
     }
 
     /// <summary>A body limit under API Gateway's own, as a deployment sets it, so the proxy's 413 is what the test meets.</summary>
