@@ -1,11 +1,26 @@
-using BedrockNovaProxy.AppHost;
+using BedrockNovaProxy.GitOps.Customers;
+using BedrockNovaProxy.GitOps.Validation;
 
 // The whole system on a laptop: the local Bedrock, the local Lambda + API Gateway with the proxy as its streaming
 // worker, and a second proxy under Kestrel (container mode), configured from a customer file.
 //   dotnet run --project apphost [-- --customer customers/<name>/<env>.yaml]
 var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions { Args = args, AllowUnsecuredTransport = true });
-var customerPath = builder.Configuration["customer"] ?? Path.Combine(RepoRoot(), CustomerFile.Default);
-var customer = CustomerFile.Load(customerPath);
+var root = RepoRoot();
+var customerPath = Path.GetFullPath(builder.Configuration["customer"] ?? Path.Combine(root, "customers", "acme", "staging.yaml"));
+// The same validation as `gitops validate`: a file that would not deploy does not run locally either.
+var validated = Validator.ForRepository(root, DateOnly.FromDateTime(DateTime.UtcNow)).ValidateAll([customerPath]).Single();
+foreach (var finding in validated.Diagnostics)
+{
+    Console.Error.WriteLine(finding);
+}
+
+var config = validated.Config ?? throw new InvalidOperationException($"{customerPath} is not valid (see above); run: dotnet run --project gitops -- validate {customerPath}");
+var customer = (config.Customer.Name, config.Customer.Environment, config.Customer.Region, FirstAlias: config.Models.Mappings.Keys.First());
+// Every setting the file gives the proxy, as a deployment sets them, plus a development key after the file's own.
+var proxyEnvironment = ProxySettings.For(config, lambda: false)
+    .Append(KeyValuePair.Create($"Proxy__Auth__Keys__{config.Auth.Keys.Count}__Name", "local-dev"))
+    .Append(KeyValuePair.Create($"Proxy__Auth__Keys__{config.Auth.Keys.Count}__Sha256", "39f9742666377d1b2d177efec3c73c95112c6c70f9ffe9b49abd1a2523295b86")) // SHA-256 of sk-local-dev
+    .ToList();
 
 // Fixed, public test credentials of the local Bedrock (emulators/bedrock/LocalCredentials.cs): they grant nothing anywhere else.
 const string accessKey = "BNPLOCALTESTACCESSKEY", secretKey = "bnp-local-test-secret-not-a-real-key";
@@ -29,13 +44,11 @@ var runtimeApi = lambda.GetEndpoint("runtime");
 IResourceBuilder<ProjectResource> Proxy(string name) => builder.AddProject<Projects.BedrockNovaProxy>(name)
     .WithEnvironment(env =>
     {
-        foreach (var (key, value) in customer.ProxyEnvironment())
+        foreach (var (key, value) in proxyEnvironment)
         {
             env.EnvironmentVariables[key] = value;
         }
     })
-    .WithEnvironment("Proxy__Auth__Keys__0__Name", "local-dev")
-    .WithEnvironment("Proxy__Auth__Keys__0__Sha256", "39f9742666377d1b2d177efec3c73c95112c6c70f9ffe9b49abd1a2523295b86") // SHA-256 of sk-local-dev
     .WithEnvironment("AWS_REGION", customer.Region)
     .WithEnvironment("AWS_ACCESS_KEY_ID", accessKey)
     .WithEnvironment("AWS_SECRET_ACCESS_KEY", secretKey)
@@ -59,7 +72,7 @@ builder.Eventing.Subscribe<AfterResourcesCreatedEvent>((_, _) =>
           Container path (Kestrel):             {{containerUrl}}/v1
           Development API key:                  sk-local-dev
           curl -s {{lambdaUrl}}/v1/chat/completions -H 'Authorization: Bearer sk-local-dev' -H 'content-type: application/json' \
-            -d '{"model":"{{customer.Models[0].Key}}","messages":[{"role":"user","content":"Hello"}]}'
+            -d '{"model":"{{customer.FirstAlias}}","messages":[{"role":"user","content":"Hello"}]}'
 
         """);
     return Task.CompletedTask;

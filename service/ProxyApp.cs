@@ -54,6 +54,8 @@ public static class ProxyApp
         services.AddSingleton<Ready>();
         services.AddSingleton<Models>();
         services.AddSingleton<ChatCompletions>();
+        services.AddSingleton<Responses>();
+        services.AddSingleton<StoredResponses>();
         services.AddSingleton<Embeddings>();
         services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = configuration.Options.Limits.MaxRequestBodyBytes);
 
@@ -68,6 +70,11 @@ public static class ProxyApp
         app.MapFunction<Models>("GET", "/v1/models");
         app.MapFunction<Models>("GET", "/v1/models/{**id}");
         app.MapFunction<ChatCompletions>("POST", "/v1/chat/completions");
+        app.MapFunction<Responses>("POST", "/v1/responses");
+        app.MapFunction<StoredResponses>("GET", "/v1/responses/{id}");
+        app.MapFunction<StoredResponses>("DELETE", "/v1/responses/{id}");
+        app.MapFunction<StoredResponses>("POST", "/v1/responses/{id}/cancel");
+        app.MapFunction<StoredResponses>("GET", "/v1/responses/{id}/input_items");
         app.MapFunction<Embeddings>("POST", "/v1/embeddings");
         return app;
     }

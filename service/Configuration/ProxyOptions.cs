@@ -12,6 +12,10 @@ public sealed class ProxyOptions
     /// <summary>Deployment environment (staging, prod, ...).</summary>
     public string Environment { get; set; } = "dev";
 
+    /// <summary>Blue/green stage (green, prod) for metrics. On Lambda it defaults to the invoked alias; elsewhere the
+    /// deployment sets it (each ECS service and Kubernetes Deployment is one stage).</summary>
+    public string? Stage { get; set; }
+
     /// <summary>Model names clients may use, each mapped to a Nova model id, a cross-region inference profile id
     /// or an embedding model id. Indexed entries because Lambda environment variable names cannot hold '-' or '.'.</summary>
     public List<ModelAliasOptions> ModelAliases { get; set; } = [];

@@ -1,5 +1,4 @@
 using BedrockNovaProxy.Bedrock;
-using BedrockNovaProxy.Bedrock.EventStream;
 using BedrockNovaProxy.Configuration;
 using BedrockNovaProxy.OpenAi;
 using BedrockNovaProxy.Pipeline;
@@ -17,13 +16,7 @@ public sealed class ChatCompletions(ProxyConfiguration configuration, BedrockRun
         var cancellationToken = context.RequestAborted;
         var request = await JsonBody.ReadAsync(context.Request, OpenAiJsonContext.Default.ChatCompletionRequest,
             configuration.Options.Limits.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
-        // Limits first, on what the client sent; again once fetched images are inline (their share of the total).
-        RequestLimits.Check(request, configuration.Options.Limits);
-        if (await images.InlineAsync(request, cancellationToken).ConfigureAwait(false))
-        {
-            RequestLimits.Check(request, configuration.Options.Limits);
-        }
-
+        await ChatInput.PrepareAsync(request, configuration, images, cancellationToken).ConfigureAwait(false);
         var call = ChatRequestTranslator.Translate(request, Authentication.Models(context, configuration));
         CustomerPolicies.Apply(call.Request, configuration.Options);
         Metrics.Model(context, call.Model.RequestedName, call.Model.Spec.Id, call.Stream ? "chat.completions.stream" : null);
@@ -59,47 +52,20 @@ public sealed class ChatCompletions(ProxyConfiguration configuration, BedrockRun
         var sse = new ServerSentEvents(context.Response);
         var translator = new ChatStreamTranslator(call, Ids.ChatCompletion(), time.GetUtcNow().ToUnixTimeSeconds());
         var answer = prompts.Enabled ? new Telemetry.PromptAnswer() : null;
-        OpenAiError? failure = null;
-        try
+        var failure = await StreamRelay.RelayAsync(context, stream, sse, streamEvent =>
         {
-            await foreach (var streamEvent in stream.ReadEventsAsync(cancellationToken).ConfigureAwait(false))
+            foreach (var chunk in translator.Translate(streamEvent))
             {
-                if (streamEvent is ConverseStreamEvent.BlockDelta)
-                {
-                    Metrics.FirstToken(context, time.GetElapsedTime(started));
-                }
-
-                foreach (var chunk in translator.Translate(streamEvent))
-                {
-                    sse.Write(chunk, OpenAiJsonContext.Wire.ChatCompletionChunk);
-                    answer?.Add(chunk);
-                }
-
-                await sse.FlushAsync(cancellationToken).ConfigureAwait(false);
+                sse.Write(chunk, OpenAiJsonContext.Wire.ChatCompletionChunk);
+                answer?.Add(chunk);
             }
-        }
-        catch (BedrockException e)
-        {
-            failure = ErrorTranslator.FromBedrock(e);
-        }
-        catch (BedrockTransportException e)
-        {
-            failure = ErrorTranslator.FromTransport(e);
-        }
-        catch (EventStreamFormatException)
-        {
-            failure = ErrorTranslator.FromStreamFormat();
-        }
-        catch (OperationCanceledException) when (context.Features.Get<RequestDeadline>() is { Expired: true } deadline)
-        {
-            failure = deadline.Error;
-        }
+        }, started, time, cancellationToken).ConfigureAwait(false);
 
         Authentication.ChargeTokens(context, translator.TotalTokens);
         Metrics.Tokens(context, translator.InputTokens, translator.OutputTokens);
         if (failure is null && !translator.Finished)
         {
-            failure = new OpenAiError(502, "Amazon Bedrock ended the stream before the answer was complete.", OpenAiError.ServerErrorType, null, "upstream_stream_incomplete");
+            failure = StreamRelay.Incomplete();
         }
 
         if (failure is not null)

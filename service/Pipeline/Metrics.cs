@@ -40,7 +40,7 @@ public sealed partial class Metrics(RequestDelegate next, ProxyConfiguration con
                 metrics.Operation ?? operation, metrics.ModelAlias ?? "none", metrics.InputTokens, metrics.OutputTokens);
             var options = configuration.Options;
             sink.Write(Emf.Line(options.Telemetry.MetricsNamespace, new MetricsRecord(
-                options.Customer, options.Environment, metrics.Operation ?? operation, metrics.ModelAlias ?? "none",
+                options.Customer, options.Environment, StageOf(context, options), metrics.Operation ?? operation, metrics.ModelAlias ?? "none",
                 status, elapsed.TotalMilliseconds, metrics.TimeToFirstToken?.TotalMilliseconds,
                 metrics.InputTokens, metrics.OutputTokens,
                 metrics.ModelId is { } id ? NovaPrices.Estimate(id, metrics.InputTokens, metrics.OutputTokens) : null,
@@ -77,9 +77,17 @@ public sealed partial class Metrics(RequestDelegate next, ProxyConfiguration con
     [LoggerMessage(Level = LogLevel.Information, Message = "{Method} {Path} answered {Status} in {ElapsedMs} ms ({Operation}, {ModelAlias}, {InputTokens} input and {OutputTokens} output tokens)")]
     private static partial void LogRequest(ILogger logger, string method, string? path, int status, double elapsedMs, string operation, string modelAlias, int inputTokens, int outputTokens);
 
+    /// <summary>The configured stage, else the Lambda alias the caller invoked (arn:...:function:name:green), else
+    /// "default" (an unqualified invocation or a plain server).</summary>
+    internal static string StageOf(HttpContext context, ProxyOptions options) =>
+        options.Stage is { Length: > 0 } stage ? stage
+        : context.Features.Get<Lambda.ILambdaInvocationFeature>()?.FunctionArn?.Split(':') is { Length: 8 } arn && arn[7] != "$LATEST" ? arn[7]
+        : "default";
+
     private static string? OperationOf(PathString path) => path.Value switch
     {
         "/v1/chat/completions" => "chat.completions",
+        "/v1/responses" => "responses",
         "/v1/embeddings" => "embeddings",
         { } p when p.StartsWith("/v1/models", StringComparison.Ordinal) => "models",
         { } p when p.StartsWith("/v1/", StringComparison.Ordinal) => "other",

@@ -7,10 +7,12 @@ using Microsoft.AspNetCore.Http.Features;
 
 namespace BedrockNovaProxy.Pipeline;
 
-/// <summary>Writes an OpenAI-style Server-Sent Events response: `data: {json}\n\n` per chunk, `data: [DONE]` at the
-/// end. Every flush goes straight to the client (and through API Gateway's streaming integration on Lambda).</summary>
+/// <summary>Writes an OpenAI-style Server-Sent Events response: `data: {json}\n\n` per chunk and `data: [DONE]` at the
+/// end for chat completions; `event: {type}\ndata: {json}\n\n` and no [DONE] for the Responses API. Every flush goes
+/// straight to the client (and through API Gateway's streaming integration on Lambda).</summary>
 public sealed class ServerSentEvents
 {
+    private static readonly byte[] EventPrefix = "event: "u8.ToArray();
     private static readonly byte[] DataPrefix = "data: "u8.ToArray();
     private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
     private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
@@ -26,12 +28,21 @@ public sealed class ServerSentEvents
         response.HttpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
     }
 
-    /// <summary>Adds one event to the pending output; <see cref="FlushAsync"/> sends it.</summary>
-    public void Write<T>(T value, JsonTypeInfo<T> typeInfo)
+    /// <summary>Adds one event to the pending output, with an `event:` line when it has a name; <see cref="FlushAsync"/>
+    /// sends it.</summary>
+    public void Write<T>(T value, JsonTypeInfo<T> typeInfo, string? eventName = null)
     {
         var writer = _response.BodyWriter;
+        if (eventName is not null)
+        {
+            writer.Write(EventPrefix);
+            writer.Write(System.Text.Encoding.UTF8.GetBytes(eventName));
+            writer.Write("\n"u8);
+        }
+
         writer.Write(DataPrefix);
-        using (var json = new Utf8JsonWriter(writer))
+        // The writer takes the context's encoder, so events escape text exactly as JSON answers do.
+        using (var json = new Utf8JsonWriter(writer, new JsonWriterOptions { Encoder = typeInfo.Options.Encoder }))
         {
             JsonSerializer.Serialize(json, value, typeInfo);
         }

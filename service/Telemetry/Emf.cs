@@ -7,6 +7,7 @@ namespace BedrockNovaProxy.Telemetry;
 public sealed record MetricsRecord(
     string Customer,
     string Environment,
+    string Stage,
     string Operation,
     string ModelAlias,
     int Status,
@@ -24,8 +25,19 @@ public sealed record MetricsRecord(
 public static class Emf
 {
     public static readonly string[] Metrics = ["Requests", "Errors", "Latency", "TimeToFirstToken", "InputTokens", "OutputTokens", "EstimatedCostUSD"];
-    public static readonly string[][] RequestDimensions = [["Customer", "Operation"], ["Customer", "ModelAlias", "Operation"]];
-    public static readonly string[][] ErrorDimensions = [["Customer", "ErrorClass"]];
+    /// <summary>Every set starts with the stage's identity, so green's load test never moves prod's alarms; the first
+    /// set is the stage's totals (alarms), the others break them down (dashboards).</summary>
+    public static readonly string[][] RequestDimensions =
+        [["Customer", "Environment", "Stage"], ["Customer", "Environment", "Stage", "Operation"], ["Customer", "Environment", "Stage", "ModelAlias", "Operation"]];
+
+    public static readonly string[][] ErrorDimensions = [["Customer", "Environment", "Stage", "ErrorClass"]];
+
+    /// <summary>Each metric's unit, as written in the directives.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Units = new Dictionary<string, string>
+    {
+        ["Requests"] = "Count", ["Errors"] = "Count", ["Latency"] = "Milliseconds", ["TimeToFirstToken"] = "Milliseconds",
+        ["InputTokens"] = "Count", ["OutputTokens"] = "Count", ["EstimatedCostUSD"] = "None",
+    };
 
     /// <summary>none, auth (401/403), throttled (429), client (other 4xx), timeout (504), upstream (other 5xx).</summary>
     public static string ErrorClass(int status) => status switch
@@ -47,15 +59,18 @@ public static class Emf
             json.WriteStartObject("_aws");
             json.WriteNumber("Timestamp", r.Timestamp.ToUnixTimeMilliseconds());
             json.WriteStartArray("CloudWatchMetrics");
-            Directive(json, @namespace, RequestDimensions, [("Requests", "Count"), ("Errors", "Count"), ("Latency", "Milliseconds"),
-                .. r.TimeToFirstTokenMs is null ? Array.Empty<(string, string)>() : [("TimeToFirstToken", "Milliseconds")],
-                ("InputTokens", "Count"), ("OutputTokens", "Count"),
-                .. r.EstimatedCostUsd is null ? Array.Empty<(string, string)>() : [("EstimatedCostUSD", "None")]]);
-            Directive(json, @namespace, ErrorDimensions, [("Errors", "Count")]);
+            Directive(json, @namespace, RequestDimensions, [.. Metrics.Where(m => m switch
+            {
+                "TimeToFirstToken" => r.TimeToFirstTokenMs is not null,
+                "EstimatedCostUSD" => r.EstimatedCostUsd is not null,
+                _ => true,
+            })]);
+            Directive(json, @namespace, ErrorDimensions, ["Errors"]);
             json.WriteEndArray();
             json.WriteEndObject();
             json.WriteString("Customer", r.Customer);
             json.WriteString("Environment", r.Environment);
+            json.WriteString("Stage", r.Stage);
             json.WriteString("Operation", r.Operation);
             json.WriteString("ModelAlias", r.ModelAlias);
             json.WriteString("ErrorClass", ErrorClass(r.Status));
@@ -83,7 +98,7 @@ public static class Emf
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private static void Directive(Utf8JsonWriter json, string @namespace, string[][] dimensions, (string Name, string Unit)[] metrics)
+    private static void Directive(Utf8JsonWriter json, string @namespace, string[][] dimensions, string[] metrics)
     {
         json.WriteStartObject();
         json.WriteString("Namespace", @namespace);
@@ -101,11 +116,11 @@ public static class Emf
 
         json.WriteEndArray();
         json.WriteStartArray("Metrics");
-        foreach (var (name, unit) in metrics)
+        foreach (var name in metrics)
         {
             json.WriteStartObject();
             json.WriteString("Name", name);
-            json.WriteString("Unit", unit);
+            json.WriteString("Unit", Units[name]);
             json.WriteEndObject();
         }
 

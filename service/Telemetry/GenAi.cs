@@ -47,6 +47,7 @@ public static class GenAi
         Activity.Current?.SetTag("gen_ai.usage.output_tokens", outputTokens);
     }
 
-    /// <summary>The GenAI operation name of a proxy operation.</summary>
-    public static string OperationOf(string operation) => operation.StartsWith("chat", StringComparison.Ordinal) ? "chat" : operation;
+    /// <summary>The GenAI operation name of a proxy operation: chat completions and responses are both "chat".</summary>
+    public static string OperationOf(string operation) =>
+        operation.StartsWith("chat", StringComparison.Ordinal) || operation.StartsWith("responses", StringComparison.Ordinal) ? "chat" : operation;
 }

@@ -43,7 +43,9 @@ public sealed class ApiGatewayFront(LambdaEmulatorOptions options, InvocationQue
             [.. context.Request.Headers.SelectMany(h => h.Value.Select(v => KeyValuePair.Create(h.Key, v ?? "")))],
             body, context.Connection.RemoteIpAddress?.ToString() ?? "127.0.0.1", requestId, time.GetUtcNow());
         var invocation = new Invocation(requestId, Encoding.UTF8.GetBytes(EventBuilder.Build(options.EventFormat, request).ToJsonString()),
-            time.GetUtcNow() + options.FunctionTimeout, $"Root=1-{time.GetUtcNow().ToUnixTimeSeconds():x8}-{requestId.Replace("-", "", StringComparison.Ordinal)[..24]};Sampled=0");
+            time.GetUtcNow() + options.FunctionTimeout, $"Root=1-{time.GetUtcNow().ToUnixTimeSeconds():x8}-{requestId.Replace("-", "", StringComparison.Ordinal)[..24]};Sampled=0",
+            // As the rendered stacks do, each API Gateway stage invokes the function alias of the same name.
+            qualifier: stage == "$default" ? null : stage);
         context.Response.Headers["x-amzn-RequestId"] = requestId;
         stats.Invoked();
         try

@@ -15,8 +15,10 @@ public sealed record StreamedOutcome(HttpRequest Body, TaskCompletionSource Done
 
 public sealed record ErrorOutcome(string ErrorType, string Body) : InvocationOutcome;
 
-public sealed class Invocation(string requestId, byte[] payload, DateTimeOffset deadline, string traceId)
+/// <param name="qualifier">The alias or version the caller invoked (API Gateway: the stage's alias), if any.</param>
+public sealed class Invocation(string requestId, byte[] payload, DateTimeOffset deadline, string traceId, string? qualifier = null)
 {
+    public string? Qualifier { get; } = qualifier;
     public string RequestId { get; } = requestId;
     public byte[] Payload { get; } = payload;
     public DateTimeOffset Deadline { get; } = deadline;

@@ -19,7 +19,7 @@ public static class RuntimeApi
             var headers = context.Response.Headers;
             headers["Lambda-Runtime-Aws-Request-Id"] = invocation.RequestId;
             headers["Lambda-Runtime-Deadline-Ms"] = invocation.Deadline.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
-            headers["Lambda-Runtime-Invoked-Function-Arn"] = functionArn;
+            headers["Lambda-Runtime-Invoked-Function-Arn"] = invocation.Qualifier is { } qualifier ? $"{functionArn}:{qualifier}" : functionArn;
             headers["Lambda-Runtime-Trace-Id"] = invocation.TraceId;
             context.Response.ContentType = "application/json";
             await context.Response.Body.WriteAsync(invocation.Payload, context.RequestAborted);

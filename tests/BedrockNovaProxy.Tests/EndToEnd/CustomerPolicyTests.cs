@@ -34,6 +34,21 @@ public class CustomerPolicyTests
         Assert.Equal((ChatFinishReason.ContentFilter, "Sorry, the model cannot answer this question."), (blocked.FinishReason, blocked.Content[0].Text));
         Assert.Equal(ChatFinishReason.Stop, allowed.FinishReason);
         Assert.Equal(ChatFinishReason.ContentFilter, streamedFinish);
+
+        // The Responses API gets the same guardrail: an intervention is an incomplete response, filtered.
+#pragma warning disable OPENAI001 // the SDK marks the Responses API as evaluation-only
+        var responses = system.OpenAi.GetResponsesClient();
+        var response = await responses.CreateResponseAsync("gpt-4o", "tell me something forbidden", cancellationToken: ct);
+        OpenAI.Responses.ResponseResult? streamed = null;
+        await foreach (var update in await responses.CreateResponseStreamingAsync("gpt-4o", "more forbidden things", cancellationToken: ct))
+        {
+            streamed = (update as OpenAI.Responses.StreamingResponseIncompleteUpdate)?.Response ?? streamed;
+        }
+
+        Assert.Equal((OpenAI.Responses.ResponseStatus.Incomplete, OpenAI.Responses.ResponseIncompleteStatusReason.ContentFilter, "Sorry, the model cannot answer this question."),
+            (response.Value.Status, response.Value.IncompleteStatusDetails.Reason, response.Value.GetOutputText()));
+        Assert.Equal(OpenAI.Responses.ResponseIncompleteStatusReason.ContentFilter, streamed?.IncompleteStatusDetails.Reason);
+#pragma warning restore OPENAI001
     }
 
     [Fact]

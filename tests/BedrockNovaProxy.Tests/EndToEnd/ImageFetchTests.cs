@@ -46,6 +46,13 @@ public class ImageFetchTests
 
         using var fetched = await Ask($"{origin}/cat.png");
         Assert.Contains($"I see 1 image: png ({Png.Length} bytes).", await fetched.Content.ReadAsStringAsync(ct));
+        // The Responses API's input_image goes through the same fetch policy.
+        using var viaResponses = await system.Http.PostAsync("v1/responses", Json(
+            $$"""{"model":"gpt-4o","input":[{"role":"user","content":[{"type":"input_text","text":"what is it"},{"type":"input_image","image_url":"{{origin}}/cat.png"}]}]}"""), ct);
+        Assert.Contains($"I see 1 image: png ({Png.Length} bytes).", await viaResponses.Content.ReadAsStringAsync(ct));
+        using var refusedViaResponses = await system.Http.PostAsync("v1/responses", Json(
+            $$"""{"model":"gpt-4o","input":[{"role":"user","content":[{"type":"input_image","image_url":"{{origin}}/huge.png"}]}]}"""), ct);
+        await ErrorTests.AssertError(refusedViaResponses, 400, "invalid_request_error", "input[0].content[0].image_url", "image_too_large");
         await ErrorTests.AssertError(await Ask($"{origin}/huge.png"), 400, "invalid_request_error", ImageParam, "image_too_large");
         // Under the fetch budget but over the per-image limit (64 KiB in the suite): fetched images obey it as inline ones do.
         var large = await ErrorTests.AssertError(await Ask($"{origin}/large.png"), 400, "invalid_request_error", ImageParam, "image_too_large");

@@ -71,4 +71,19 @@ public class LimitsTests(LocalSystems systems)
 
         Assert.Contains("I see 4 images", completion.Content[0].Text, StringComparison.Ordinal);
     }
+
+    /// <summary>/v1/responses is checked by the same limits, and its errors name the fields its client sent.</summary>
+    [Theory]
+    [MemberData(nameof(ChatTests.Hostings), MemberType = typeof(ChatTests))]
+    public async Task Refuses_a_responses_request_over_a_limit_in_its_own_field_names(Hosting hosting)
+    {
+        var system = await systems.GetAsync(hosting);
+        var image = $$"""{"type":"input_image","image_url":"data:image/png;base64,{{Convert.ToBase64String(new byte[10])}}"}""";
+        var body = $$"""{"model":"gpt-4o","instructions":"Be brief.","input":[{"role":"user","content":"hi"},{"role":"user","content":[{{string.Join(",", Enumerable.Repeat(image, 5))}}]}]}""";
+
+        using var response = await system.Http.PostAsync("v1/responses", new StringContent(body, System.Text.Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+
+        var error = await ErrorTests.AssertError(response, 400, "invalid_request_error", "input[1].content[4].image_url", "too_many_images");
+        Assert.Contains("'input[1].content[4]' is image number 5", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BedrockNovaProxy.Emulators.Stack;
 using static BedrockNovaProxy.Tests.EndToEnd.EmbeddingsAndModelsTests;
 
 namespace BedrockNovaProxy.Tests.EndToEnd;
@@ -33,7 +34,10 @@ public class MetricsTests(LocalSystems systems)
         Assert.Equal(("client", 1, 404), (Str(m, "ErrorClass"), Int(m, "Errors"), Int(m, "StatusCode")));
         var directives = c.GetProperty("_aws").GetProperty("CloudWatchMetrics");
         Assert.Equal("BedrockNovaProxy", directives[0].GetProperty("Namespace").GetString());
-        Assert.Equal("""[["Customer","Operation"],["Customer","ModelAlias","Operation"]]""", directives[0].GetProperty("Dimensions").GetRawText());
+        Assert.Equal("""[["Customer","Environment","Stage"],["Customer","Environment","Stage","Operation"],["Customer","Environment","Stage","ModelAlias","Operation"]]""",
+            directives[0].GetProperty("Dimensions").GetRawText());
+        // Under Lambda the stage is the alias API Gateway invoked (the local front names it after its stage).
+        Assert.Equal(hosting == Hosting.Kestrel ? "default" : InProcessStack.Stage, Str(c, "Stage"));
     }
 
     private static JsonElement Line(LocalSystem system, HttpResponseMessage response) =>

@@ -20,7 +20,7 @@ public class EmfTests
     [Fact]
     public void Every_declared_metric_and_dimension_has_a_value_within_emf_limits()
     {
-        var line = Emf.Line("Acme/Proxy", new MetricsRecord("acme", "prod", "chat.completions.stream", "gpt-4o", 200, 812.5, 95.25, 120, 40,
+        var line = Emf.Line("Acme/Proxy", new MetricsRecord("acme", "prod", "green", "chat.completions.stream", "gpt-4o", 200, 812.5, 95.25, 120, 40,
             NovaPrices.Estimate("amazon.nova-pro-v1:0", 120, 40), "req_1", DateTimeOffset.FromUnixTimeMilliseconds(1_795_000_000_000)));
 
         using var json = JsonDocument.Parse(line);

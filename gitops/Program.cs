@@ -1,0 +1,38 @@
+using System.CommandLine;
+using BedrockNovaProxy.GitOps.Commands;
+
+// gitops: the commands the GitHub workflows call, each one also runnable on a laptop. Exit codes (every command):
+// 0 success, 1 the check failed (invalid file, broken render, difference, failed smoke test...), 2 unusable arguments.
+var repo = Repository.Find();
+var today = DateOnly.FromDateTime(DateTime.UtcNow);
+
+var paths = new Argument<string[]>("paths") { Description = "Customer files or folders (default: customers/).", Arity = ArgumentArity.ZeroOrMore };
+var format = new Option<string>("--format") { Description = "text, json (for machines) or github (annotations on the pull request).", DefaultValueFactory = _ => "text" };
+format.AcceptOnlyFromAmong("text", "json", "github");
+var strict = new Option<bool>("--warnings-as-errors") { Description = "Fail on warnings too." };
+var validate = new Command("validate", "Check customer files against customers/schema.json and the semantic rules.") { paths, format, strict };
+validate.SetAction(r => ValidateCommand.Run(repo, r.GetValue(paths) ?? [], r.GetValue(format)!, r.GetValue(strict), Console.Out, Console.Error, today));
+
+var outDir = new Option<string?>("--out") { Description = "Folder of the renders (default: out/)." };
+var check = new Option<bool>("--check") { Description = "Write nothing; fail when the committed renders differ from a fresh render." };
+var render = new Command("render", "Render customer files through templates/ into out/<customer>/<environment>/.") { paths, outDir, check };
+render.SetAction(r => RenderCommand.Run(repo, r.GetValue(paths) ?? [], r.GetValue(outDir), r.GetValue(check), Console.Out, Console.Error, today));
+
+var baseRef = new Option<string>("--base") { Description = "The git revision to compare with (origin/main for a pull request).", Required = true };
+var planOutput = new Option<string?>("--output") { Description = "Also write the Markdown to this file." };
+var plan = new Command("plan", "Markdown of the changes per customer environment since a git revision.") { baseRef, planOutput };
+plan.SetAction(r => PlanCommand.Run(repo, r.GetValue(baseRef)!, r.GetValue(planOutput), Console.Out, Console.Error, today));
+
+var root = new RootCommand("BedrockNovaProxy GitOps: validate, render and plan customer stacks.") { validate, render, plan };
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    foreach (var e in parsed.Errors)
+    {
+        Console.Error.WriteLine($"gitops: {e.Message}");
+    }
+
+    return Repository.Usage;
+}
+
+return await parsed.InvokeAsync();

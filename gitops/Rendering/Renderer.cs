@@ -1,0 +1,202 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using BedrockNovaProxy.GitOps.CloudFormation;
+using BedrockNovaProxy.GitOps.Kubernetes;
+using BedrockNovaProxy.GitOps.Customers;
+using Fluid;
+using Fluid.Values;
+using Microsoft.Extensions.FileProviders;
+
+namespace BedrockNovaProxy.GitOps.Rendering;
+
+/// <summary>A template could not be rendered into a sound file: a Liquid error, an undefined variable, or a self-check
+/// of the output that failed.</summary>
+public sealed class RenderException(string message) : Exception(message);
+
+/// <summary>One rendered file, relative to out/&lt;customer&gt;/&lt;environment&gt;/.</summary>
+public sealed record RenderedFile(string Path, string Text);
+
+/// <summary>Renders a validated customer configuration through the Liquid templates in templates/ (Fluid), then checks
+/// its own output and refuses to return a broken stack. Deterministic: the same inputs give the same bytes.</summary>
+public sealed class Renderer
+{
+    private static readonly FluidParser Parser = new();
+    private readonly TemplateOptions _options;
+    private readonly string _root;
+
+    public Renderer(string templatesRoot)
+    {
+        _root = Path.GetFullPath(templatesRoot);
+        _options = new TemplateOptions
+        {
+            FileProvider = new PhysicalFileProvider(_root),
+            MemberAccessStrategy = new UnsafeMemberAccessStrategy { MemberNameStrategy = MemberNameStrategies.SnakeCase },
+            StrictFilters = true,
+            MaxSteps = 1_000_000,
+            JsonSerializerOptions = new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping },
+        };
+        // Fluid has no auto-indent for includes: {% capture x %}{% include 'p' %}{% endcapture %}{{ x | indent: 4 }}.
+        _options.Filters.AddFilter("indent", (input, args, _) =>
+        {
+            var pad = new string(' ', (int)args.At(0).ToNumberValue());
+            return new StringValue(input.ToStringValue().TrimEnd('\n').Replace("\n", "\n" + pad, StringComparison.Ordinal));
+        });
+        // A YAML/JSON double-quoted scalar for any string (quotes, backslashes, non-ASCII kept readable).
+        _options.Filters.AddFilter("quote", (input, _, _) =>
+            new StringValue(JsonSerializer.Serialize(input.ToStringValue(), _options.JsonSerializerOptions)));
+    }
+
+    public static Renderer ForRepository(string repositoryRoot) => new(Path.Combine(repositoryRoot, "templates"));
+
+    /// <summary>Every file of one customer environment: stack.yaml, parameters.json, dashboard.json, k8s/manifests.yaml.</summary>
+    public IReadOnlyList<RenderedFile> Render(CustomerConfig config, string sourceFile)
+    {
+        var stack = StackFacts.From(config, sourceFile);
+        var model = new RenderModel(config, stack);
+        var files = new List<RenderedFile>();
+
+        if (config.Monitoring.Cloudwatch.DashboardEnabled)
+        {
+            var dashboard = JsonNode.Parse(RenderTemplate("dashboard.json.liquid", model), documentOptions: new JsonDocumentOptions { AllowTrailingCommas = false })
+                ?? throw new RenderException("dashboard.json.liquid rendered nothing.");
+            stack.DashboardBody = dashboard.ToJsonString(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+            files.Add(new("dashboard.json", dashboard.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n"));
+        }
+
+        var template = ContentHashes(Tidy(RenderTemplate("stack.yaml.liquid", model)));
+        var parsed = CfnTemplate.Parse(template, "stack.yaml");
+        var problems = StackChecks.Check(parsed);
+        if (problems.Count > 0)
+        {
+            throw new RenderException($"stack.yaml for {stack.Name} fails its self-checks:\n  " + string.Join("\n  ", problems));
+        }
+
+        files.Add(new("stack.yaml", template));
+        files.Add(new("parameters.json", Parameters(parsed, stack)));
+        if (config.HasEks)
+        {
+            var manifests = Tidy(RenderTemplate("kubernetes/manifests.yaml.liquid", model));
+            KubernetesChecks.Check(manifests);
+            files.Add(new("k8s/manifests.yaml", manifests));
+        }
+
+        if (config.Security.CrossAccount.Enabled)
+        {
+            var role = ContentHashes(Tidy(RenderTemplate("cross-account-role.yaml.liquid", model)));
+            var problemsOfRole = StackChecks.Check(CfnTemplate.Parse(role, "cross-account-role.yaml"));
+            if (problemsOfRole.Count > 0)
+            {
+                throw new RenderException($"cross-account-role.yaml for {stack.Name} fails its self-checks:\n  " + string.Join("\n  ", problemsOfRole));
+            }
+
+            files.Add(new("cross-account-role.yaml", role));
+        }
+
+        var secrets = files.SelectMany(f => SecretScan.Find(f.Path, f.Text)).ToList();
+        if (secrets.Count > 0)
+        {
+            throw new RenderException($"the render of {stack.Name} would publish secrets:\n  " + string.Join("\n  ", secrets));
+        }
+
+        return files;
+    }
+
+    /// <summary>Renders one template (path relative to templates/); any variable the model lacks is an error.</summary>
+    public string RenderTemplate(string path, object model)
+    {
+        var file = _options.FileProvider.GetFileInfo(path);
+        if (!file.Exists)
+        {
+            throw new RenderException($"templates/{path} does not exist.");
+        }
+
+        string source;
+        using (var reader = new StreamReader(file.CreateReadStream()))
+        {
+            source = reader.ReadToEnd();
+        }
+
+        if (!Parser.TryParse(source, out var template, out var error))
+        {
+            throw new RenderException($"templates/{path}: {error}");
+        }
+
+        // Renders run one at a time; the collector is reset for each.
+        var undefined = new SortedSet<string>(StringComparer.Ordinal);
+        _options.Undefined = name =>
+        {
+            undefined.Add(name);
+            return ValueTask.FromResult<FluidValue>(NilValue.Instance);
+        };
+        var context = new TemplateContext(model, _options, allowModelMembers: true);
+        string text;
+        try
+        {
+            text = template.Render(context);
+        }
+        catch (Exception e) when (e is FluidException or InvalidOperationException or FileNotFoundException or ArgumentException)
+        {
+            throw new RenderException($"templates/{path}: {e.Message}");
+        }
+
+        if (undefined.Count > 0)
+        {
+            throw new RenderException($"templates/{path} uses undefined variable(s): {string.Join(", ", undefined)}");
+        }
+
+        return text;
+    }
+
+    /// <summary>Drops the blank lines Liquid tags leave and trailing spaces; ends with one newline.</summary>
+    internal static string Tidy(string text) =>
+        string.Join('\n', text.Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0)) + "\n";
+
+    /// <summary>Logical ids that must change with their content (so CloudFormation publishes a new Lambda version or
+    /// API deployment) carry a marker, __HASH_FUNCTION__ or __HASH_API__, replaced by a digest of what they depend on:
+    /// the Function resource, or every API Gateway resource and method.</summary>
+    internal static string ContentHashes(string template)
+    {
+        if (!template.Contains("__HASH_", StringComparison.Ordinal))
+        {
+            return template;
+        }
+
+        var parsed = CfnTemplate.Parse(template, "stack.yaml");
+        string Digest(Func<CfnResource, bool> which)
+        {
+            var text = new StringBuilder();
+            foreach (var resource in parsed.Resources.Where(which).OrderBy(r => r.LogicalId, StringComparer.Ordinal))
+            {
+                text.Append(resource.LogicalId).Append('\n').Append(resource.Source).Append('\n');
+            }
+
+            return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..10];
+        }
+
+        return template
+            .Replace("__HASH_FUNCTION__", Digest(r => r.Type == "AWS::Lambda::Function"), StringComparison.Ordinal)
+            .Replace("__HASH_API__", Digest(r => r.Type is "AWS::ApiGateway::Method" or "AWS::ApiGateway::Resource" or "AWS::ApiGateway::RestApi"), StringComparison.Ordinal);
+    }
+
+    /// <summary>parameters.json in CloudFormation's own format (create-stack --parameters file://, and the deploy
+    /// action's parameter-overrides): every parameter of the stack, with the value the configuration gives or its
+    /// default. Parameters only the deploy knows (the artifact) are left out: the workflow passes them.</summary>
+    private static string Parameters(CfnTemplate template, StackFacts stack)
+    {
+        var known = new Dictionary<string, string>(StringComparer.Ordinal) { ["ArtifactBucket"] = stack.ArtifactBucket };
+        var list = new JsonArray();
+        foreach (var parameter in template.Parameters)
+        {
+            var value = known.GetValueOrDefault(parameter.Name) ?? parameter.Default;
+            if (value is not null)
+            {
+                list.Add(new JsonObject { ["ParameterKey"] = parameter.Name, ["ParameterValue"] = value });
+            }
+        }
+
+        return list.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+    }
+}

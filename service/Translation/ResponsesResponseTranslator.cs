@@ -1,0 +1,118 @@
+using BedrockNovaProxy.Bedrock;
+using BedrockNovaProxy.OpenAi;
+
+namespace BedrockNovaProxy.Translation;
+
+/// <summary>Converse response -> Responses API response object. It reads the answer through
+/// <see cref="ChatResponseTranslator"/> (so response_format's JSON tool, finish reasons and usage mean the same on
+/// both endpoints) and lays it out as output items: reasoning, then the message, then one function_call per tool
+/// call, which is the order Nova produces them in. Pure; ids come from <paramref name="newId"/>.</summary>
+public static class ResponsesResponseTranslator
+{
+    public const string Completed = "completed";
+    public const string Incomplete = "incomplete";
+    public const string InProgress = "in_progress";
+    public const string Failed = "failed";
+
+    /// <param name="newId">Makes an id from its prefix ("msg", "fc", "rs"): <see cref="Ids.Next"/> in production.</param>
+    public static ResponseObject Translate(ConverseResponse response, ResponsesTranslation call, string id, long createdAt, Func<string, string> newId)
+    {
+        var completion = ChatResponseTranslator.Translate(response, call.Chat, id, createdAt);
+        var choice = completion.Choices[0];
+        var (status, incomplete) = Outcome(choice.FinishReason);
+        var output = new List<OutputItem>();
+        if (choice.Message.ReasoningContent is { } reasoning)
+        {
+            output.Add(Reasoning(newId("rs"), reasoning, Completed));
+        }
+
+        if (choice.Message.Content is { } text)
+        {
+            output.Add(Message(newId("msg"), text, status));
+        }
+
+        foreach (var tool in choice.Message.ToolCalls ?? [])
+        {
+            output.Add(FunctionCall(newId("fc"), tool.Id, tool.Function.Name, tool.Function.Arguments, Completed));
+        }
+
+        return Shell(call, id, createdAt, status, output, UsageOf(completion.Usage), incomplete);
+    }
+
+    /// <summary>finish_reason -> the response's status: cut short by the token limit or by a content filter
+    /// (a Bedrock guardrail included) is "incomplete" with OpenAI's reason, anything else "completed".</summary>
+    public static (string Status, IncompleteDetails? Details) Outcome(string? finishReason) => finishReason switch
+    {
+        FinishReasons.Length => (Incomplete, new IncompleteDetails { Reason = "max_output_tokens" }),
+        FinishReasons.ContentFilter => (Incomplete, new IncompleteDetails { Reason = "content_filter" }),
+        _ => (Completed, null),
+    };
+
+    /// <summary>The response object around <paramref name="output"/>, with everything it echoes of the request.</summary>
+    public static ResponseObject Shell(ResponsesTranslation call, string id, long createdAt, string status, List<OutputItem> output,
+        ResponseUsage? usage, IncompleteDetails? incomplete = null, ResponseErrorInfo? error = null)
+    {
+        var echo = call.Echo;
+        return new ResponseObject
+        {
+            Id = id,
+            CreatedAt = createdAt,
+            Status = status,
+            Error = error,
+            IncompleteDetails = incomplete,
+            Instructions = echo.Instructions,
+            MaxOutputTokens = echo.MaxOutputTokens,
+            Model = call.Chat.Model.RequestedName,
+            Output = output,
+            ParallelToolCalls = echo.ParallelToolCalls,
+            Reasoning = echo.Reasoning,
+            Temperature = echo.Temperature,
+            Text = echo.Text,
+            ToolChoice = echo.ToolChoice,
+            Tools = echo.Tools,
+            TopP = echo.TopP,
+            Truncation = echo.Truncation,
+            Usage = usage,
+            User = echo.User,
+            Metadata = echo.Metadata,
+        };
+    }
+
+    /// <summary>Chat usage -> Responses usage: the same counts under the Responses names.</summary>
+    public static ResponseUsage UsageOf(Usage? usage) => new()
+    {
+        InputTokens = usage?.PromptTokens ?? 0,
+        InputTokensDetails = new InputTokensDetails { CachedTokens = usage?.PromptTokensDetails?.CachedTokens ?? 0 },
+        OutputTokens = usage?.CompletionTokens ?? 0,
+        OutputTokensDetails = new OutputTokensDetails { ReasoningTokens = usage?.CompletionTokensDetails?.ReasoningTokens ?? 0 },
+        TotalTokens = usage?.TotalTokens ?? 0,
+    };
+
+    public static OutputItem Message(string id, string? text, string status) => new()
+    {
+        Type = OutputItem.Message,
+        Id = id,
+        Status = status,
+        Role = "assistant",
+        Content = text is null ? [] : [OutputContent.OutputText(text)],
+    };
+
+    public static OutputItem Reasoning(string id, string? text, string status) => new()
+    {
+        Type = OutputItem.Reasoning,
+        Id = id,
+        Status = status,
+        Summary = [],
+        Content = text is null ? [] : [OutputContent.ReasoningText(text)],
+    };
+
+    public static OutputItem FunctionCall(string id, string callId, string name, string arguments, string status) => new()
+    {
+        Type = OutputItem.FunctionCall,
+        Id = id,
+        Status = status,
+        CallId = callId,
+        Name = name,
+        Arguments = arguments,
+    };
+}
