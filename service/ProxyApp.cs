@@ -49,6 +49,7 @@ public static class ProxyApp
         services.AddSingleton(sp => Auth.ApiKeys.From(configuration.Options.Auth, configuration.Models, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<Upstream>();
         services.AddSingleton<Images.ImageFetcher>();
+        services.AddSingleton<Telemetry.PromptLog>();
         services.TryAddSingleton<Telemetry.IMetricsSink>(EmfEnabled(configuration, builder.Configuration) ? new Telemetry.StdoutMetricsSink() : new NoMetricsSink());
         services.AddSingleton(sp => new Readiness(sp.GetRequiredKeyedService<IAwsCredentialSource>(IAwsCredentialSource.Bedrock), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<Health>();

@@ -77,18 +77,25 @@ public sealed class InProcessStack : IAsyncDisposable
     public const string ApiKey = "sk-local-test";
 
     /// <param name="settings">Proxy configuration on top of <see cref="CustomerSettings"/>.</param>
-    /// <param name="proxyTime">The proxy's clock; a FakeTimeProvider lets a test move deadlines without waiting.</param>
+    /// <param name="proxyTime">The proxy's clock, and the local Lambda's (invocation deadlines, API Gateway timeouts):
+    /// one clock for the platform and its worker. A FakeTimeProvider lets a test move deadlines without waiting.</param>
     /// <param name="bedrock">Emulator options (latency, random faults, roles STS refuses).</param>
     /// <param name="bedrockTime">The emulator's clock (signature times, session expiry): the proxy's FakeTimeProvider
     /// when a test moves time by hours, so that both sides see the same hour.</param>
+    /// <param name="lambdaOptions">Local Lambda options (function timeout...) in the Lambda modes.</param>
     public static async Task<InProcessStack> StartAsync(
         IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? proxyTime = null, Action<BedrockEmulatorOptions>? bedrock = null,
-        Hosting hosting = Hosting.Kestrel, Action<IServiceCollection>? proxyServices = null, TimeProvider? bedrockTime = null)
+        Hosting hosting = Hosting.Kestrel, Action<IServiceCollection>? proxyServices = null, TimeProvider? bedrockTime = null,
+        Action<LambdaEmulatorOptions>? lambdaOptions = null)
     {
         LambdaEmulatorHost? lambda = null;
         if (hosting != Hosting.Kestrel)
         {
-            lambda = LambdaEmulatorApp.Build([], o => o.Streaming = hosting == Hosting.LambdaStreaming);
+            lambda = LambdaEmulatorApp.Build([], o =>
+            {
+                o.Streaming = hosting == Hosting.LambdaStreaming;
+                lambdaOptions?.Invoke(o);
+            }, proxyTime);
             await lambda.StartAsync();
         }
 

@@ -79,6 +79,30 @@ public sealed partial record ProxyConfiguration(ProxyOptions Options, string Reg
             errors.Add("Proxy:Limits:MaxRequestBodyBytes must be at least 1024.");
         }
 
+        var limits = options.Limits;
+        foreach (var (name, value) in new (string, long)[]
+        {
+            ("MaxMessages", limits.MaxMessages), ("MaxMessageChars", limits.MaxMessageChars), ("MaxImages", limits.MaxImages),
+            ("MaxImageBytes", limits.MaxImageBytes), ("MaxDocuments", limits.MaxDocuments), ("MaxDocumentBytes", limits.MaxDocumentBytes),
+            ("MaxMediaBytes", limits.MaxMediaBytes),
+        })
+        {
+            if (value < 1)
+            {
+                errors.Add($"Proxy:Limits:{name} must be at least 1.");
+            }
+        }
+
+        if (options.Telemetry.PromptLogMaxChars < 1)
+        {
+            errors.Add("Proxy:Telemetry:PromptLogMaxChars must be at least 1.");
+        }
+
+        if (options.ImageFetch.MaxBytes < 1 || options.ImageFetch.Timeout <= TimeSpan.Zero)
+        {
+            errors.Add("Proxy:ImageFetch: MaxBytes must be at least 1 and Timeout positive.");
+        }
+
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < options.ModelAliases.Count; i++)
         {

@@ -79,6 +79,13 @@ public sealed class TelemetryOptions
     /// <summary>Write one CloudWatch Embedded Metric Format line per request to stdout. Defaults to on under Lambda
     /// and ECS (where stdout goes to CloudWatch Logs), off elsewhere.</summary>
     public bool? Emf { get; set; }
+
+    /// <summary>Log each request's messages and its answer, redacted, under the BedrockNovaProxy.Prompts category.
+    /// Off by default: without it nothing of a prompt, an answer or a key is ever logged.</summary>
+    public bool LogPrompts { get; set; }
+
+    /// <summary>Longest text logged for one message or answer; the rest is cut off with a note of the full length.</summary>
+    public int PromptLogMaxChars { get; set; } = 4096;
 }
 
 /// <summary>Who may call the proxy. Only SHA-256 hashes of API keys are ever configured.</summary>
@@ -180,6 +187,32 @@ public sealed class LimitsOptions
     /// <summary>Longest a request may take end to end; past it the client gets a 504 in OpenAI's shape. On Lambda the
     /// invocation's own deadline (less <see cref="LambdaOptions.DeadlineMargin"/>) applies when it comes first.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    // Checked on the parsed request before any image is fetched or Bedrock is called (Translation/RequestLimits.cs).
+    // Bedrock documents no message count or text length limit; these two only bound what no Nova model could read.
+
+    /// <summary>Messages in one request: generous for long agent loops.</summary>
+    public int MaxMessages { get; set; } = 2048;
+
+    /// <summary>Characters of text in one message: 1M tokens (the largest Nova context, Nova 2 Lite and Premier) at
+    /// about 4 characters a token.</summary>
+    public int MaxMessageChars { get; set; } = 4_000_000;
+
+    /// <summary>Images in one request: Converse's Message.content allows up to 20.</summary>
+    public int MaxImages { get; set; } = 20;
+
+    /// <summary>Decoded bytes of one image, inline or fetched: Converse's 3.75 MB, read as MiB.</summary>
+    public long MaxImageBytes { get; set; } = 3_932_160;
+
+    /// <summary>Documents in one request: Converse and Nova allow up to five.</summary>
+    public int MaxDocuments { get; set; } = 5;
+
+    /// <summary>Decoded bytes of one document: Converse's and Nova's 4.5 MB, read as MiB.</summary>
+    public long MaxDocumentBytes { get; set; } = 4_718_592;
+
+    /// <summary>Decoded bytes of all images and documents of one request together (413 above): Nova's 25 MB payload
+    /// limit less the base64 overhead that AWS asks callers to account for (25 MiB x 3/4).</summary>
+    public long MaxMediaBytes { get; set; } = 19_660_800;
 }
 
 public sealed class LambdaOptions

@@ -11,7 +11,8 @@ namespace BedrockNovaProxy.Functions;
 /// The request is read as the chat completion it means, so models, key restrictions, customer policies, images,
 /// documents, retries and errors are those of chat completions. Stateless: nothing is stored, and the answer says so
 /// (store: false).</summary>
-public sealed class Responses(ProxyConfiguration configuration, BedrockRuntimeClient bedrock, Upstream upstream, Images.ImageFetcher images, TimeProvider time) : IFunction
+public sealed class Responses(ProxyConfiguration configuration, BedrockRuntimeClient bedrock, Upstream upstream, Images.ImageFetcher images,
+    Telemetry.PromptLog prompts, TimeProvider time) : IFunction
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -19,11 +20,35 @@ public sealed class Responses(ProxyConfiguration configuration, BedrockRuntimeCl
         var request = await JsonBody.ReadAsync(context.Request, OpenAiJsonContext.Default.ResponsesRequest,
             configuration.Options.Limits.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
         var draft = ResponsesRequestTranslator.ToChat(request);
-        await images.InlineAsync(draft.Chat, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ChatInput.PrepareAsync(draft.Chat, configuration, images, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OpenAiException e)
+        {
+            // Limits and image fetching name the chat request's fields; the client sent input items.
+            throw new OpenAiException(draft.Names.Rename(e.Error));
+        }
+
         var call = ResponsesRequestTranslator.ToConverse(draft, Authentication.Models(context, configuration));
         var converse = call.Chat;
         CustomerPolicies.Apply(converse.Request, configuration.Options);
         Metrics.Model(context, converse.Model.RequestedName, converse.Model.Spec.Id, converse.Stream ? "responses.stream" : null);
+        Telemetry.PromptAnswer? logged = null;
+        try
+        {
+            logged = await AnswerAsync(context, call, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Only with Proxy:Telemetry:LogPrompts; a failed call logs its prompt with no answer.
+            prompts.Write("responses", converse.Model.RequestedName, converse.Request, logged);
+        }
+    }
+
+    private async Task<Telemetry.PromptAnswer?> AnswerAsync(HttpContext context, ResponsesTranslation call, CancellationToken cancellationToken)
+    {
+        var converse = call.Chat;
         var started = time.GetTimestamp();
         var id = Ids.Next("resp");
         var createdAt = time.GetUtcNow().ToUnixTimeSeconds();
@@ -36,7 +61,7 @@ public sealed class Responses(ProxyConfiguration configuration, BedrockRuntimeCl
             Authentication.ChargeTokens(context, response.Usage?.TotalTokens ?? 0);
             Metrics.Tokens(context, response.Usage?.InputTokens ?? 0, response.Usage?.OutputTokens ?? 0);
             await context.Response.WriteAsJsonAsync(response, OpenAiJsonContext.Wire.ResponseObject, contentType: null, cancellationToken).ConfigureAwait(false);
-            return;
+            return prompts.Enabled ? Telemetry.PromptAnswer.Of(response) : null;
         }
 
         // Errors up to here are plain HTTP errors; from the first byte on, they travel inside the stream.
@@ -62,12 +87,13 @@ public sealed class Responses(ProxyConfiguration configuration, BedrockRuntimeCl
             sse.Write(error, OpenAiJsonContext.Wire.ResponseErrorEvent, error.Type);
             sse.Write(failed, OpenAiJsonContext.Wire.ResponseStreamEvent, failed.Type);
             await sse.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-            return;
+            return prompts.Enabled && failed.Response is { } partial ? Telemetry.PromptAnswer.Of(partial, failure.Code) : null;
         }
 
         var completed = translator.Complete();
         sse.Write(completed, OpenAiJsonContext.Wire.ResponseStreamEvent, completed.Type);
         await sse.FlushAsync(cancellationToken).ConfigureAwait(false);
+        return prompts.Enabled && completed.Response is { } whole ? Telemetry.PromptAnswer.Of(whole) : null;
     }
 
     private static void Write(ServerSentEvents sse, IEnumerable<ResponseStreamEvent> events)

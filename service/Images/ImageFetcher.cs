@@ -14,12 +14,15 @@ public sealed class ImageFetcher
 {
     private static readonly string[] ImageTypes = ["image/png", "image/jpeg", "image/gif", "image/webp"];
     private readonly ImageFetchOptions _options;
+    private readonly long _maxBytes;
     private readonly TimeProvider _time;
     private readonly HttpClient _http;
 
     public ImageFetcher(ProxyConfiguration configuration, TimeProvider time)
     {
         _options = configuration.Options.ImageFetch;
+        // A fetched image obeys the per-image limit as an inline one does; the fetch budget may be smaller still.
+        _maxBytes = Math.Min(_options.MaxBytes, configuration.Options.Limits.MaxImageBytes);
         _time = time;
         _http = new HttpClient(new SocketsHttpHandler
         {
@@ -35,31 +38,34 @@ public sealed class ImageFetcher
     public bool Enabled => _options.AllowedHosts.Count > 0;
 
     /// <summary>Replaces the request's remote image URLs with fetched data URLs (a no-op when fetching is off).</summary>
-    public async Task InlineAsync(ChatCompletionRequest request, CancellationToken cancellationToken)
+    /// <returns>Whether any image was fetched.</returns>
+    public async Task<bool> InlineAsync(ChatCompletionRequest request, CancellationToken cancellationToken)
     {
         var urls = ImageUrls.Remote(request.Messages).ToList();
         if (urls.Count == 0 || !Enabled)
         {
-            return;
+            return false;
         }
 
         var dataUrls = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var url in urls)
+        foreach (var (url, param) in urls)
         {
-            dataUrls[url] = await FetchAsync(url, cancellationToken).ConfigureAwait(false);
+            dataUrls[url] = await FetchAsync(url, param, cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var message in request.Messages!.Where(m => m?.Role == "user" && m.Content is { ValueKind: System.Text.Json.JsonValueKind.Array }))
         {
             message!.Content = ImageUrls.Inline(message.Content!.Value, dataUrls);
         }
+
+        return true;
     }
 
-    private async Task<string> FetchAsync(string url, CancellationToken cancellationToken)
+    private async Task<string> FetchAsync(string url, string param, CancellationToken cancellationToken)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !HostAllowed(uri.IdnHost))
         {
-            throw Refused($"Image host '{(uri?.IdnHost ?? url)}' is not allowed for this deployment; allowed: {string.Join(", ", _options.AllowedHosts)}.", "image_url_not_allowed");
+            throw Refused($"Image host '{(uri?.IdnHost ?? url)}' is not allowed for this deployment; allowed: {string.Join(", ", _options.AllowedHosts)}.", param, "image_url_not_allowed");
         }
 
         using var budget = new CancellationTokenSource(_options.Timeout, _time);
@@ -69,18 +75,18 @@ public sealed class ImageFetcher
             using var response = await _http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             if (response.StatusCode != HttpStatusCode.OK)
             {
-                throw Refused($"Fetching the image at {uri} answered {(int)response.StatusCode}{((int)response.StatusCode is >= 300 and < 400 ? " (redirects are not followed)" : "")}.", "invalid_image_url");
+                throw Refused($"Fetching the image at {uri} answered {(int)response.StatusCode}{((int)response.StatusCode is >= 300 and < 400 ? " (redirects are not followed)" : "")}.", param, "invalid_image_url");
             }
 
             var type = response.Content.Headers.ContentType?.MediaType?.ToLowerInvariant();
             if (type is null || !ImageTypes.Contains(type))
             {
-                throw Refused($"The resource at {uri} is '{type}', not an image Amazon Nova reads (png, jpeg, gif, webp).", "invalid_image_url");
+                throw Refused($"The resource at {uri} is '{type}', not an image Amazon Nova reads (png, jpeg, gif, webp).", param, "invalid_image_url");
             }
 
-            if (response.Content.Headers.ContentLength > _options.MaxBytes)
+            if (response.Content.Headers.ContentLength is { } length && length > _maxBytes)
             {
-                throw TooLarge(uri);
+                throw TooLarge(uri, param, $"is {Translation.RequestLimits.Number(length)} bytes");
             }
 
             await using var stream = await response.Content.ReadAsStreamAsync(linked.Token).ConfigureAwait(false);
@@ -89,9 +95,9 @@ public sealed class ImageFetcher
             int read;
             while ((read = await stream.ReadAsync(chunk, linked.Token).ConfigureAwait(false)) > 0)
             {
-                if (buffer.Length + read > _options.MaxBytes)
+                if (buffer.Length + read > _maxBytes)
                 {
-                    throw TooLarge(uri);
+                    throw TooLarge(uri, param, $"is more than {Translation.RequestLimits.Number(_maxBytes)} bytes");
                 }
 
                 buffer.Write(chunk, 0, read);
@@ -101,11 +107,11 @@ public sealed class ImageFetcher
         }
         catch (OperationCanceledException) when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw Refused($"Fetching the image at {uri} took longer than {_options.Timeout.TotalSeconds} s.", "invalid_image_url");
+            throw Refused($"Fetching the image at {uri} took longer than {_options.Timeout.TotalSeconds} s.", param, "invalid_image_url");
         }
         catch (HttpRequestException e)
         {
-            throw Refused(e.InnerException is RefusedAddressException refused ? refused.Message : $"The image at {uri} could not be fetched.", "invalid_image_url");
+            throw Refused(e.InnerException is RefusedAddressException refused ? refused.Message : $"The image at {uri} could not be fetched.", param, "invalid_image_url");
         }
     }
 
@@ -136,11 +142,11 @@ public sealed class ImageFetcher
         }
     }
 
-    private OpenAiException TooLarge(Uri uri) =>
-        Refused($"The image at {uri} is larger than {_options.MaxBytes} bytes.", "image_too_large");
+    private OpenAiException TooLarge(Uri uri, string param, string size) =>
+        Refused($"Invalid '{param}': the image at {uri} {size}, over the limit of {Translation.RequestLimits.Number(_maxBytes)} bytes per image.", param, "image_too_large");
 
-    private static OpenAiException Refused(string message, string code) =>
-        new(new OpenAiError(400, message, OpenAiError.InvalidRequestType, null, code));
+    private static OpenAiException Refused(string message, string param, string code) =>
+        new(new OpenAiError(400, message, OpenAiError.InvalidRequestType, param, code));
 
     private sealed class RefusedAddressException(string message) : Exception(message);
 }

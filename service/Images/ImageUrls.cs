@@ -7,13 +7,14 @@ namespace BedrockNovaProxy.Images;
 /// that translation only ever sees inline images. Pure.</summary>
 public static class ImageUrls
 {
-    public static IEnumerable<string> Remote(List<ChatMessage?>? messages) => (messages ?? [])
-        .Where(m => m?.Role == "user" && m.Content is { ValueKind: JsonValueKind.Array })
-        .SelectMany(m => m!.Content!.Value.EnumerateArray())
-        .Select(UrlOf)
-        .OfType<string>()
-        .Where(IsRemote)
-        .Distinct(StringComparer.Ordinal);
+    /// <summary>Each remote URL once, with the JSON path of its first use (for errors).</summary>
+    public static IEnumerable<(string Url, string Param)> Remote(List<ChatMessage?>? messages) => (messages ?? [])
+        .Select((m, i) => (Message: m, Index: i))
+        .Where(m => m.Message?.Role == "user" && m.Message.Content is { ValueKind: JsonValueKind.Array })
+        .SelectMany(m => m.Message!.Content!.Value.EnumerateArray().Select((part, j) => (Url: UrlOf(part), Param: $"messages[{m.Index}].content[{j}].image_url")))
+        .Where(u => u.Url is not null && IsRemote(u.Url))
+        .Select(u => (u.Url!, u.Param))
+        .DistinctBy(u => u.Item1, StringComparer.Ordinal);
 
     public static bool IsRemote(string url) =>
         url.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || url.StartsWith("http://", StringComparison.OrdinalIgnoreCase);

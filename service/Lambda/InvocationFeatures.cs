@@ -109,7 +109,11 @@ internal sealed class InvocationFeatures :
     public Task CompleteAsync() => EnsureStartedAsync(CancellationToken.None);
 
     // IHttpRequestLifetimeFeature: Lambda has no client connection to lose; Abort() ends the response as failed.
-    public CancellationToken RequestAborted { get => _aborted.Token; set { } }
+    // Middleware may replace the token (the Deadline links its own to it), as on Kestrel; ignoring that would leave
+    // the request's deadline without effect on Lambda, where it matters most.
+    public CancellationToken RequestAborted { get => _requestAborted ?? _aborted.Token; set => _requestAborted = value; }
+    private CancellationToken? _requestAborted;
+
     public void Abort()
     {
         _abortRequested = true;

@@ -28,9 +28,18 @@ public sealed class Deadline(RequestDelegate next, ProxyConfiguration configurat
         }
 
         using var expiry = new CancellationTokenSource(budget, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, expiry.Token);
+        var aborted = context.RequestAborted;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(aborted, expiry.Token);
         context.Features.Set(new RequestDeadline(budget, expiry));
         context.RequestAborted = linked.Token;
-        await next(context).ConfigureAwait(false);
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The 504 is written outside, by ErrorHandling: with the client's own token, not the one that just ran out.
+            context.RequestAborted = aborted;
+        }
     }
 }

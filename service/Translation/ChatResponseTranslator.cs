@@ -13,19 +13,23 @@ public static class ChatResponseTranslator
         var text = new StringBuilder();
         var reasoning = new StringBuilder();
         var toolCalls = new List<ResponseToolCall>();
+        var tally = new ReasoningTokens();
         string? json = null;
         foreach (var block in blocks)
         {
             if (block.Text is { } t)
             {
                 text.Append(t);
+                tally.Answer(t);
             }
-            else if (block.ReasoningContent?.ReasoningText?.Text is { } r)
+            else if (block.ReasoningContent is { } r)
             {
-                reasoning.Append(r);
+                reasoning.Append(r.ReasoningText?.Text);
+                tally.Reasoning(r.ReasoningText?.Text, r.RedactedContent is not null);
             }
             else if (block.ToolUse is { } use)
             {
+                tally.Answer(use.Input.GetRawText());
                 if (use.Name == call.JsonTool)
                 {
                     json = use.Input.GetRawText();
@@ -63,13 +67,14 @@ public static class ChatResponseTranslator
                     FinishReason = finish,
                 },
             ],
-            Usage = UsageOf(response.Usage),
+            Usage = UsageOf(response.Usage, tally),
         };
     }
 
     /// <summary>prompt_tokens counts everything read, cached or not (total - output, as Bedrock's totalTokens
-    /// includes cache reads and writes); cached_tokens is the part served from the prompt cache.</summary>
-    public static Usage UsageOf(TokenUsage? usage)
+    /// includes cache reads and writes); cached_tokens is the part served from the prompt cache; reasoning_tokens is
+    /// estimated from the answer that was tallied (Bedrock does not report it).</summary>
+    public static Usage UsageOf(TokenUsage? usage, ReasoningTokens? output = null)
     {
         usage ??= new TokenUsage();
         var prompt = Math.Max(usage.InputTokens, usage.TotalTokens - usage.OutputTokens);
@@ -79,7 +84,7 @@ public static class ChatResponseTranslator
             CompletionTokens = usage.OutputTokens,
             TotalTokens = prompt + usage.OutputTokens,
             PromptTokensDetails = new PromptTokensDetails { CachedTokens = usage.CacheReadInputTokens ?? 0 },
-            CompletionTokensDetails = new CompletionTokensDetails { ReasoningTokens = 0 },
+            CompletionTokensDetails = new CompletionTokensDetails { ReasoningTokens = output?.Of(usage.OutputTokens) ?? 0 },
         };
     }
 }

@@ -12,6 +12,7 @@ public sealed class ChatStreamTranslator(ChatTranslation call, string id, long c
     private readonly Dictionary<int, int> _toolIndexByBlock = [];
     private readonly HashSet<int> _jsonBlocks = [];
     private readonly StringBuilder _heldText = new();
+    private readonly ReasoningTokens _tally = new();
     private bool _jsonAnswered;
 
     public bool Finished { get; private set; }
@@ -50,6 +51,7 @@ public sealed class ChatStreamTranslator(ChatTranslation call, string id, long c
             case ConverseStreamEvent.BlockDelta { Value: { Delta: { } delta } block }:
                 if (delta.Text is { Length: > 0 } text)
                 {
+                    _tally.Answer(text);
                     // With response_format the answer is the JSON tool's input; text is held back in case no
                     // JSON comes (then it is the answer after all).
                     if (call.JsonTool is not null)
@@ -63,6 +65,7 @@ public sealed class ChatStreamTranslator(ChatTranslation call, string id, long c
                 }
                 else if (delta.ToolUse?.Input is { Length: > 0 } fragment)
                 {
+                    _tally.Answer(fragment);
                     if (_jsonBlocks.Contains(block.ContentBlockIndex))
                     {
                         yield return Chunk(new ChunkDelta { Content = fragment });
@@ -75,9 +78,13 @@ public sealed class ChatStreamTranslator(ChatTranslation call, string id, long c
                         });
                     }
                 }
-                else if (delta.ReasoningContent?.Text is { Length: > 0 } reasoning)
+                else if (delta.ReasoningContent is { } reasoning)
                 {
-                    yield return Chunk(new ChunkDelta { ReasoningContent = reasoning });
+                    _tally.Reasoning(reasoning.Text, reasoning.RedactedContent is not null);
+                    if (reasoning.Text is { Length: > 0 })
+                    {
+                        yield return Chunk(new ChunkDelta { ReasoningContent = reasoning.Text });
+                    }
                 }
 
                 break;
@@ -94,7 +101,7 @@ public sealed class ChatStreamTranslator(ChatTranslation call, string id, long c
                 break;
 
             case ConverseStreamEvent.Metadata { Value: var metadata }:
-                var usage = ChatResponseTranslator.UsageOf(metadata.Usage);
+                var usage = ChatResponseTranslator.UsageOf(metadata.Usage, _tally);
                 (InputTokens, OutputTokens) = (usage.PromptTokens, usage.CompletionTokens);
                 if (!call.IncludeUsage)
                 {
@@ -107,7 +114,7 @@ public sealed class ChatStreamTranslator(ChatTranslation call, string id, long c
                     Created = created,
                     Model = call.Model.RequestedName,
                     Choices = [],
-                    Usage = OptionalUsage.Of(ChatResponseTranslator.UsageOf(metadata.Usage)),
+                    Usage = OptionalUsage.Of(usage),
                 };
                 break;
         }

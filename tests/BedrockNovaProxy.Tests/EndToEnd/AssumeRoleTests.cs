@@ -33,7 +33,7 @@ public class AssumeRoleTests
     [MemberData(nameof(Hostings))]
     public async Task Bedrock_calls_are_signed_with_the_assumed_roles_credentials(Hosting hosting)
     {
-        var logs = new ObservabilityTests.CapturingLoggerProvider();
+        var logs = new CapturingLoggerProvider();
         var settings = RoleSettings();
         settings["Logging:LogLevel:Default"] = "Information";
         await using var system = await LocalSystem.StartAsync(hosting, settings, services: s => s.AddSingleton<ILoggerProvider>(logs));

@@ -235,13 +235,24 @@ public class ChatTests(LocalSystems systems)
         var options = new ChatCompletionOptions { ReasoningEffortLevel = ChatReasoningEffortLevel.Medium };
 #pragma warning restore OPENAI001
 
-        ChatCompletion completion = await (await Chat(hosting, "gpt-5-mini")).CompleteChatAsync([new UserChatMessage("think hard")], options, ct);
+        var nova2 = await Chat(hosting, "gpt-5-mini");
+        ChatCompletion completion = await nova2.CompleteChatAsync([new UserChatMessage("think hard")], options, ct);
+        ChatTokenUsage? streamedUsage = null;
+        await foreach (var update in nova2.CompleteChatStreamingAsync([new UserChatMessage("think hard")], options, ct))
+        {
+            streamedUsage ??= update.Usage;
+        }
+
         var gpt4o = await Chat(hosting, "gpt-4o");
         var refused = await Assert.ThrowsAsync<System.ClientModel.ClientResultException>(() => gpt4o.CompleteChatAsync([new UserChatMessage("think")], options, ct));
 
         Assert.Equal("You said: think hard", completion.Content[0].Text);
-        // The emulated Nova 2 bills 64 reasoning tokens at medium effort, on top of the answer's 5.
+        // The emulated Nova 2 bills 64 reasoning tokens at medium effort, on top of the answer's 5, and returns the
+        // reasoning as "[REDACTED]" as Nova 2 does. Bedrock reports only the 69; the proxy's estimate gives the
+        // visible 20 characters 5 tokens and the rest to reasoning (README, "Reasoning tokens").
         Assert.Equal(69, completion.Usage.OutputTokenCount);
+        Assert.Equal(64, completion.Usage.OutputTokenDetails.ReasoningTokenCount);
+        Assert.Equal((69, 64), (streamedUsage!.OutputTokenCount, streamedUsage.OutputTokenDetails.ReasoningTokenCount));
         Assert.Equal(400, refused.Status);
     }
 

@@ -16,11 +16,15 @@ public class ImageFetchTests
         var app = builder.Build();
         app.MapGet("/cat.png", () => Results.Bytes(Png, "image/png"));
         app.MapGet("/huge.png", () => Results.Bytes(new byte[2 * 1024 * 1024], "image/png"));
+        app.MapGet("/large.png", () => Results.Bytes(new byte[100_000], "image/png"));
         app.MapGet("/page.html", () => Results.Text("<html/>", "text/html"));
         app.MapGet("/moved.png", () => Results.Redirect("/cat.png"));
         await app.StartAsync();
         return app;
     }
+
+    /// <summary>Where <see cref="Body"/> puts the image: every refusal names it.</summary>
+    private const string ImageParam = "messages[0].content[1].image_url";
 
     private static string Body(string url) =>
         """{"model":"gpt-4o","messages":[{"role":"user","content":[{"type":"text","text":"what is it"},{"type":"image_url","image_url":{"url":"URL"}}]}]}"""
@@ -48,11 +52,14 @@ public class ImageFetchTests
         Assert.Contains($"I see 1 image: png ({Png.Length} bytes).", await viaResponses.Content.ReadAsStringAsync(ct));
         using var refusedViaResponses = await system.Http.PostAsync("v1/responses", Json(
             $$"""{"model":"gpt-4o","input":[{"role":"user","content":[{"type":"input_image","image_url":"{{origin}}/huge.png"}]}]}"""), ct);
-        await ErrorTests.AssertError(refusedViaResponses, 400, "invalid_request_error", null, "image_too_large");
-        await ErrorTests.AssertError(await Ask($"{origin}/huge.png"), 400, "invalid_request_error", null, "image_too_large");
-        await ErrorTests.AssertError(await Ask($"{origin}/page.html"), 400, "invalid_request_error", null, "invalid_image_url");
-        await ErrorTests.AssertError(await Ask($"{origin}/moved.png"), 400, "invalid_request_error", null, "invalid_image_url");
-        await ErrorTests.AssertError(await Ask(origin.Replace("127.0.0.1", "localhost", StringComparison.Ordinal) + "/cat.png"), 400, "invalid_request_error", null, "image_url_not_allowed");
+        await ErrorTests.AssertError(refusedViaResponses, 400, "invalid_request_error", "input[0].content[0].image_url", "image_too_large");
+        await ErrorTests.AssertError(await Ask($"{origin}/huge.png"), 400, "invalid_request_error", ImageParam, "image_too_large");
+        // Under the fetch budget but over the per-image limit (64 KiB in the suite): fetched images obey it as inline ones do.
+        var large = await ErrorTests.AssertError(await Ask($"{origin}/large.png"), 400, "invalid_request_error", ImageParam, "image_too_large");
+        Assert.Contains("100,000 bytes, over the limit of 65,536 bytes", large.GetProperty("message").GetString(), StringComparison.Ordinal);
+        await ErrorTests.AssertError(await Ask($"{origin}/page.html"), 400, "invalid_request_error", ImageParam, "invalid_image_url");
+        await ErrorTests.AssertError(await Ask($"{origin}/moved.png"), 400, "invalid_request_error", ImageParam, "invalid_image_url");
+        await ErrorTests.AssertError(await Ask(origin.Replace("127.0.0.1", "localhost", StringComparison.Ordinal) + "/cat.png"), 400, "invalid_request_error", ImageParam, "image_url_not_allowed");
     }
 
     [Fact]
@@ -69,8 +76,8 @@ public class ImageFetchTests
         using var loopback = await system.Http.PostAsync("v1/chat/completions", Json(Body($"{images.Urls.First()}/cat.png")), ct);
         using var metadata = await system.Http.PostAsync("v1/chat/completions", Json(Body("http://169.254.169.254/latest/meta-data/iam.png")), ct);
 
-        var error = await ErrorTests.AssertError(loopback, 400, "invalid_request_error", null, "invalid_image_url");
+        var error = await ErrorTests.AssertError(loopback, 400, "invalid_request_error", ImageParam, "invalid_image_url");
         Assert.Contains("private, loopback or link-local", error.GetProperty("message").GetString());
-        await ErrorTests.AssertError(metadata, 400, "invalid_request_error", null, "invalid_image_url");
+        await ErrorTests.AssertError(metadata, 400, "invalid_request_error", ImageParam, "invalid_image_url");
     }
 }

@@ -1,9 +1,11 @@
 extern alias emulator;
+extern alias lambda;
 
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using BedrockNovaProxy.Emulators.Stack;
 using emulator::BedrockNovaProxy.Emulators.Bedrock;
+using lambda::BedrockNovaProxy.Emulators.Lambda;
 using Microsoft.Extensions.DependencyInjection;
 using OpenAI;
 
@@ -39,26 +41,38 @@ public sealed class LocalSystem : IAsyncDisposable
 
     public emulator::BedrockNovaProxy.Emulators.Bedrock.Sts.StsSessions StsSessions => _stack.StsSessions;
 
+    /// <summary>What the local Lambda and API Gateway did (Lambda modes only).</summary>
+    public LambdaEmulatorStats? LambdaStats => _stack.LambdaStats;
+
     /// <summary>The EMF lines the proxy wrote.</summary>
     public CapturedMetrics Metrics { get; }
 
     /// <param name="bedrock">Emulator options (roles its STS refuses, for instance).</param>
     /// <param name="shareClock">Give the emulator <paramref name="proxyTime"/> too, for tests that move time by hours.</param>
     public static async Task<LocalSystem> StartAsync(Hosting hosting, IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? proxyTime = null,
-        Action<IServiceCollection>? services = null, Action<BedrockEmulatorOptions>? bedrock = null, bool shareClock = false)
+        Action<IServiceCollection>? services = null, Action<BedrockEmulatorOptions>? bedrock = null, bool shareClock = false,
+        Action<LambdaEmulatorOptions>? lambda = null)
     {
         var metrics = new CapturedMetrics();
         return new(await InProcessStack.StartAsync(Merge(TestSettings, settings), proxyTime, bedrock, hosting, s =>
         {
             s.AddSingleton<BedrockNovaProxy.Telemetry.IMetricsSink>(metrics);
             services?.Invoke(s);
-        }, shareClock ? proxyTime : null), metrics);
+        }, shareClock ? proxyTime : null, lambda), metrics);
     }
 
     /// <summary>A body limit under API Gateway's own, as a deployment sets it, so the proxy's 413 is what the test meets.</summary>
     private static readonly IReadOnlyDictionary<string, string?> TestSettings = new Dictionary<string, string?>
     {
         ["Proxy:Limits:MaxRequestBodyBytes"] = (1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        // Request limits small enough for LimitsTests to break each within that body (the defaults are Bedrock's).
+        ["Proxy:Limits:MaxMessages"] = "64",
+        ["Proxy:Limits:MaxMessageChars"] = "200000",
+        ["Proxy:Limits:MaxImages"] = "4",
+        ["Proxy:Limits:MaxImageBytes"] = "65536",
+        ["Proxy:Limits:MaxDocuments"] = "2",
+        ["Proxy:Limits:MaxDocumentBytes"] = "65536",
+        ["Proxy:Limits:MaxMediaBytes"] = "163840",
         // Quick retries, and a breaker that the fault tables cannot trip (ResilienceTests trips its own).
         ["Proxy:Bedrock:Resilience:RetryBaseDelay"] = "00:00:00.010",
         ["Proxy:Bedrock:Resilience:MinimumThroughput"] = "100000",

@@ -63,42 +63,4 @@ public class ObservabilityTests(LocalSystems systems)
         Assert.DoesNotContain(logs.Lines, l => l.Message.Contains("secret", StringComparison.Ordinal));
         Assert.DoesNotContain(logs.Lines, l => l.Message.Contains(InProcessStack.ApiKey, StringComparison.Ordinal));
     }
-
-    internal sealed class CapturingLoggerProvider : ILoggerProvider, ISupportExternalScope
-    {
-        private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
-
-        public ConcurrentQueue<(string Message, Dictionary<string, object?> Scope)> Lines { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new Logger(this);
-
-        public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(CapturingLoggerProvider owner) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => owner._scopes.Push(state);
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                var scope = new Dictionary<string, object?>();
-                owner._scopes.ForEachScope((s, d) =>
-                {
-                    if (s is IEnumerable<KeyValuePair<string, object?>> pairs)
-                    {
-                        foreach (var (k, v) in pairs)
-                        {
-                            d[k] = v;
-                        }
-                    }
-                }, scope);
-                owner.Lines.Enqueue((formatter(state, exception), scope));
-            }
-        }
-    }
 }

@@ -59,4 +59,75 @@ public class ResilienceTests(LocalSystems systems)
         Assert.Equal(HttpStatusCode.OK, otherModel.StatusCode);
         Assert.Equal(HttpStatusCode.OK, afterRest.StatusCode);
     }
+
+    /// <summary>The request's own deadline (Proxy:Limits:RequestTimeout), shorter than Bedrock's: the client gets a 504
+    /// in OpenAI's shape, and the Bedrock call is cancelled, not left running (the emulator's own counters say so).</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Answers_504_when_the_request_deadline_passes_and_cancels_the_bedrock_call(bool stream)
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var system = await LocalSystem.StartAsync(Hosting.Kestrel, new Dictionary<string, string?> { ["Proxy:Limits:RequestTimeout"] = "00:00:05" }, clock);
+        var ct = TestContext.Current.CancellationToken;
+
+        var call = system.Http.PostAsync("v1/chat/completions",
+            Json($$"""{"model":"gpt-4o","stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"[[fault:hang]]"}]}"""), ct);
+        await system.BedrockStats.WaitUntilAsync(s => s.InFlight == 1, ct);
+        clock.Advance(TimeSpan.FromSeconds(5));
+        using var response = await call;
+
+        var error = await ErrorTests.AssertError(response, 504, "server_error", null, "timeout");
+        Assert.Contains("within the proxy's time limit of 5 seconds", error.GetProperty("message").GetString());
+        await system.BedrockStats.WaitUntilAsync(s => s.Cancelled == 1 && s.InFlight == 0, ct);
+    }
+
+    [Fact]
+    public async Task Ends_a_stream_with_a_timeout_event_when_the_deadline_passes_midway()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var system = await LocalSystem.StartAsync(Hosting.Kestrel, new Dictionary<string, string?> { ["Proxy:Limits:RequestTimeout"] = "00:00:05" }, clock);
+        var ct = TestContext.Current.CancellationToken;
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions")
+        {
+            // Five tokens a second for 2000 tokens: the stream is still flowing when the fake clock moves.
+            Content = Json("""{"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":"[[latency:ttft=0,tps=5]] [[tokens:2000]] go"}]}"""),
+        };
+
+        using var response = await system.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
+        Assert.StartsWith("data: ", await reader.ReadLineAsync(ct));
+        clock.Advance(TimeSpan.FromSeconds(5));
+        var events = (await reader.ReadToEndAsync(ct)).Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Select(e => e.Trim()["data: ".Length..]).ToList();
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        using var last = System.Text.Json.JsonDocument.Parse(events[^1]);
+        Assert.Equal("timeout", last.RootElement.GetProperty("error").GetProperty("code").GetString());
+        Assert.DoesNotContain("[DONE]", events);
+        await system.BedrockStats.WaitUntilAsync(s => s.Cancelled == 1 && s.InFlight == 0, ct);
+    }
+
+    /// <summary>On Lambda the invocation's deadline binds: the proxy answers 504 in OpenAI's shape DeadlineMargin before
+    /// it, so the platform never has to cut the invocation off (the local Lambda counts no timeout). The local Lambda and
+    /// the proxy share the fake clock, as a sandbox shares the host's.</summary>
+    [Theory]
+    [InlineData(Hosting.LambdaBuffered)]
+    [InlineData(Hosting.LambdaStreaming)]
+    public async Task Answers_504_before_the_lambda_invocation_deadline(Hosting hosting)
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var system = await LocalSystem.StartAsync(hosting, new Dictionary<string, string?> { ["Proxy:Lambda:DeadlineMargin"] = "00:00:02" }, clock,
+            lambda: o => o.FunctionTimeout = TimeSpan.FromSeconds(20));
+        var ct = TestContext.Current.CancellationToken;
+
+        var call = system.Http.PostAsync("v1/chat/completions", Json("""{"model":"gpt-4o","messages":[{"role":"user","content":"[[fault:hang]]"}]}"""), ct);
+        await system.BedrockStats.WaitUntilAsync(s => s.InFlight == 1, ct);
+        clock.Advance(TimeSpan.FromSeconds(18)); // 20 s function timeout less the 2 s margin; the platform's own cut is 2 s away
+        using var response = await call;
+
+        var error = await ErrorTests.AssertError(response, 504, "server_error", null, "timeout");
+        Assert.Contains("time limit of 18 seconds", error.GetProperty("message").GetString());
+        Assert.Equal(0, system.LambdaStats!.Timeouts);
+        await system.BedrockStats.WaitUntilAsync(s => s.Cancelled == 1 && s.InFlight == 0, ct);
+    }
 }

@@ -208,6 +208,8 @@ public class ResponsesTests(LocalSystems systems)
         Assert.IsAssignableFrom<MessageResponseItem>(response.OutputItems[1]);
         // The emulated Nova 2 bills 64 reasoning tokens at medium effort, on top of the answer's 5.
         Assert.Equal(69, response.Usage.OutputTokenCount);
+        // Bedrock reports no reasoning count; the estimate (README, "Reasoning tokens") reaches the Responses API too.
+        Assert.Equal(64, response.Usage.OutputTokenDetails.ReasoningTokenCount);
         Assert.Equal(ResponseReasoningEffortLevel.Medium, response.ReasoningOptions.ReasoningEffortLevel);
         Assert.Equal("[REDACTED]", string.Concat(streamed.OfType<StreamingResponseReasoningTextDeltaUpdate>().Select(d => d.Delta)));
         Assert.Equal("You said: think again", Assert.IsType<StreamingResponseCompletedUpdate>(streamed[^1]).Response.GetOutputText());

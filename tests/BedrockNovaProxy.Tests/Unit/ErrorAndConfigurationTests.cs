@@ -122,6 +122,14 @@ public class ProxyConfigurationTests
         { new() { ["AWS_REGION"] = "eu-west-1", ["Proxy:ModelAliases:0:Alias"] = "p", ["Proxy:ModelAliases:0:Model"] = "amazon.nova-premier-v1:0" }, "can only be invoked through an inference profile, and none exists for Region eu-west-1" },
         { new() { ["AWS_REGION"] = "us-east-1", ["Proxy:Bedrock:RequestTimeout"] = "00:00:00" }, "Proxy:Bedrock:RequestTimeout must be positive." },
         { new() { ["AWS_REGION"] = "us-east-1", ["Proxy:Limits:MaxRequestBodyBytes"] = "10" }, "Proxy:Limits:MaxRequestBodyBytes must be at least 1024." },
+        { new() { ["AWS_REGION"] = "us-east-1", ["Proxy:Limits:MaxMessages"] = "0" }, "Proxy:Limits:MaxMessages must be at least 1." },
+        { new() { ["AWS_REGION"] = "us-east-1", ["Proxy:Limits:MaxMessageChars"] = "-1" }, "Proxy:Limits:MaxMessageChars must be at least 1." },
+        { new() { ["AWS_REGION"] = "us-east-1", ["Proxy:Limits:MaxImages"] = "0" }, "Proxy:Limits:MaxImages must be at least 1." },
+        { new() { ["AWS_REGION"] = "us-east-1", ["Proxy:Limits:MaxImageBytes"] = "0" }, "Proxy:Limits:MaxImageBytes must be at least 1." },
+        { new() { ["AWS_REGION"] = "us-east-1", ["Proxy:Limits:MaxDocuments"] = "0" }, "Proxy:Limits:MaxDocuments must be at least 1." },
+        { new() { ["AWS_REGION"] = "us-east-1", ["Proxy:Limits:MaxDocumentBytes"] = "0" }, "Proxy:Limits:MaxDocumentBytes must be at least 1." },
+        { new() { ["AWS_REGION"] = "us-east-1", ["Proxy:Limits:MaxMediaBytes"] = "0" }, "Proxy:Limits:MaxMediaBytes must be at least 1." },
+        { new() { ["AWS_REGION"] = "us-east-1", ["Proxy:ImageFetch:MaxBytes"] = "0" }, "Proxy:ImageFetch: MaxBytes must be at least 1" },
     };
 
     [Theory]
@@ -140,11 +148,13 @@ public class ProxyConfigurationTests
         {
             ["Proxy:ModelAliases:0:Alias"] = "",
             ["Proxy:Limits:MaxRequestBodyBytes"] = "1",
+            ["Proxy:Limits:MaxImages"] = "0",
         }).Build();
         var error = Assert.Throws<InvalidOperationException>(() => ProxyConfiguration.Load(configuration));
         Assert.StartsWith("The proxy's configuration is invalid:", error.Message);
         Assert.Contains("No AWS Region", error.Message);
         Assert.Contains("MaxRequestBodyBytes", error.Message);
+        Assert.Contains("Proxy:Limits:MaxImages", error.Message);
     }
 }
 
