@@ -137,6 +137,7 @@ public sealed record MonitoringSection
 {
     public CloudWatchSection Cloudwatch { get; set; } = new();
     public CustomMetricsSection CustomMetrics { get; set; } = new();
+    public bool LogPrompts { get; set; }
     public AlertsSection Alerts { get; set; } = new();
 }
 

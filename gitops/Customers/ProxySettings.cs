@@ -53,6 +53,11 @@ public static class ProxySettings
             Set("Telemetry__MetricsNamespace", metrics.Namespace);
         }
 
+        if (config.Monitoring.LogPrompts)
+        {
+            Set("Telemetry__LogPrompts", "true");
+        }
+
         if (config.Security.Guardrail is { Enabled: true, Id: { } guardrail } g)
         {
             Set("Bedrock__Guardrail__Identifier", guardrail);

@@ -180,6 +180,7 @@ public partial class ContractTests
         Assert.Equal(config.Auth.Keys.Select(k => (k.Name, k.Sha256, string.Join(",", k.Models), k.RequestsPerMinute, k.TokensPerMinute)),
             options.Auth.Keys.Select(k => (k.Name, k.Sha256, string.Join(",", k.Models), k.RequestsPerMinute, k.TokensPerMinute)));
         Assert.Equal(config.Monitoring.CustomMetrics.Namespace, options.Telemetry.MetricsNamespace);
+        Assert.Equal(config.Monitoring.LogPrompts, options.Telemetry.LogPrompts);
         Assert.Equal(config.Security.Guardrail.Enabled ? config.Security.Guardrail.Id : null, options.Bedrock.Guardrail.Identifier);
         Assert.Equal((config.Models.PromptCaching.System, config.Models.PromptCaching.Tools), (options.PromptCaching.System, options.PromptCaching.Tools));
         Assert.Equal(config.Security.ImageUrls.AllowedHosts, options.ImageFetch.AllowedHosts);
@@ -190,7 +191,7 @@ public partial class ContractTests
     }
 
     // The Proxy__ keys service/Configuration/ProxyOptions.cs binds, as the renders use them.
-    [GeneratedRegex(@"^Proxy__(Customer|Environment|Stage|Bedrock__(Region|AssumeRoleArn|Guardrail__(Identifier|Version|Trace))|ModelAliases__\d+__(Alias|Model)|Auth__Keys__\d+__(Name|Sha256|Models__\d+|RequestsPerMinute|TokensPerMinute)|Telemetry__(Emf|MetricsNamespace)|PromptCaching__(System|Tools)|ImageFetch__(AllowedHosts__\d+|MaxBytes)|Lambda__Streaming)$")]
+    [GeneratedRegex(@"^Proxy__(Customer|Environment|Stage|Bedrock__(Region|AssumeRoleArn|Guardrail__(Identifier|Version|Trace))|ModelAliases__\d+__(Alias|Model)|Auth__Keys__\d+__(Name|Sha256|Models__\d+|RequestsPerMinute|TokensPerMinute)|Telemetry__(Emf|MetricsNamespace|LogPrompts)|PromptCaching__(System|Tools)|ImageFetch__(AllowedHosts__\d+|MaxBytes)|Lambda__Streaming)$")]
     private static partial Regex KnownKey();
 
     [GeneratedRegex("""^SEARCH\('\{([^}]+)\} MetricName="([^"]+)"[^']*', '(Sum|Average|Maximum)', \d+\)$""")]
