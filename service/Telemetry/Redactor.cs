@@ -40,6 +40,16 @@ public static partial class Redactor
         (Phone(), "phone", m => m.Value.Count(char.IsAsciiDigit) is >= 8 and <= 15 ? "" : null),
     ];
 
+    /// <summary>The kinds that are secrets (credentials), as opposed to personal data (email, card, phone).</summary>
+    public static readonly IReadOnlySet<string> SecretKinds = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "private_key", "jwt", "bearer_token", "api_key", "aws_access_key_id", "aws_secret_access_key", "password",
+    };
+
+    /// <summary>The kinds <see cref="Redact"/> would replace in <paramref name="text"/>, in the order of the rules.</summary>
+    public static IReadOnlyList<string> Find(string text) =>
+        [.. Rules.Where(r => r.Pattern.Matches(text).Any(m => r.Keep(m) is not null)).Select(r => r.Kind).Distinct()];
+
     public static string Redact(string text)
     {
         foreach (var (pattern, kind, keep) in Rules)

@@ -77,7 +77,7 @@ public class RenderTests
         { "parts/serverless.liquid", "      MemorySize: {{ performance.lambda.memory_size }}", "      MemorySize: {{ performance.lambda.memory_size | round_up }}", "round_up" },
         { "parts/serverless.liquid", "      Runtime: {{ deployment.lambda.runtime }}", "      Runtime: {{ deployment.lambda.runtime }}\n     Broken: [", "not valid YAML" },
         { "parts/serverless.liquid", "      Runtime: {{ deployment.lambda.runtime }}", "      Runtime: {{ deployment.lambda.runtime }}\n      Handler2: !Reff x", "unknown tag !Reff" },
-        { "parts/serverless.liquid", "      Timeout: {{ performance.lambda.timeout }}", "      Timeout: {{ performance.lambda.timeout }}\n      # sk-bnp-THISISNOTAREALKEYBUTLOOKSLIKEONE", "looks like a OpenAI-style API key" },
+        { "parts/serverless.liquid", "      Timeout: {{ performance.lambda.timeout }}", "      Timeout: {{ performance.lambda.timeout }}\n      # sk-bnp-THISISNOTAREALKEYBUTLOOKSLIKEONE", "looks like a secret (api_key)" },
     };
 
     [Theory]

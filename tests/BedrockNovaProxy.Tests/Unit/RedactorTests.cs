@@ -94,4 +94,19 @@ public class RedactorTests
     [InlineData("411111111111", false)]
     [InlineData("41111111111111111111", false)]
     public void Checks_card_numbers_with_luhn(string number, bool valid) => Assert.Equal(valid, Redactor.Luhn(number));
+
+    [Theory]
+    [InlineData("mail jane@example.com, key sk-proj-4f9KxQ2bN7mTz1LwYc8RvA3e", "api_key,email")]
+    [InlineData("AKIAIOSFODNN7EXAMPLE", "aws_access_key_id")]
+    [InlineData("plain text", "")]
+    [InlineData("order 4111111111111112", "")]
+    public void Finds_the_kinds_it_would_redact(string text, string kinds)
+    {
+        Assert.Equal(kinds, string.Join(",", Redactor.Find(text)));
+        Assert.All(Redactor.Find(text), k => Assert.Contains($"[REDACTED:{k}]", Redactor.Redact(text), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Tells_secrets_from_personal_data() =>
+        Assert.Equal(["api_key", "aws_access_key_id", "aws_secret_access_key", "bearer_token", "jwt", "password", "private_key"], Redactor.SecretKinds.Order(StringComparer.Ordinal));
 }
