@@ -52,18 +52,7 @@ public sealed class BedrockRuntimeClient(HttpClient http, SigV4Signer signer, IA
         {
             var creds = await credentials.GetAsync(linked.Token).ConfigureAwait(false);
             var signed = signer.Sign(resourcePath, modelId, body, contentType, creds, time.GetUtcNow().UtcDateTime, accept);
-            using var message = new HttpRequestMessage(HttpMethod.Post, signed.Uri) { Content = new ByteArrayContent(body) };
-            foreach (var (name, value) in signed.Headers)
-            {
-                if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase))
-                {
-                    message.Content.Headers.TryAddWithoutValidation(name, value);
-                }
-                else if (!name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
-                {
-                    message.Headers.TryAddWithoutValidation(name, value);
-                }
-            }
+            using var message = signed.ToHttpRequest(body);
 
             call.Response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             if (call.Response.StatusCode != HttpStatusCode.OK)
