@@ -2,7 +2,8 @@ using System.CommandLine;
 using BedrockNovaProxy.GitOps.Commands;
 
 // gitops: the commands the GitHub workflows call, each one also runnable on a laptop. Exit codes (every command):
-// 0 success, 1 the check failed (invalid file, broken render, difference, failed smoke test...), 2 unusable arguments.
+// 0 success, 1 the check failed (invalid file, broken render, difference, failed smoke test, refused AWS call or key
+// edit...), 2 unusable arguments.
 var repo = Repository.Find();
 var today = DateOnly.FromDateTime(DateTime.UtcNow);
 
@@ -23,7 +24,20 @@ var planOutput = new Option<string?>("--output") { Description = "Also write the
 var plan = new Command("plan", "Markdown of the changes per customer environment since a git revision.") { baseRef, planOutput };
 plan.SetAction(r => PlanCommand.Run(repo, r.GetValue(baseRef)!, r.GetValue(planOutput), Console.Out, Console.Error, today));
 
-var root = new RootCommand("BedrockNovaProxy GitOps: validate, render and plan customer stacks.") { validate, render, plan };
+var endpoint = new Option<string>("--endpoint") { Description = "Base URL of the deployed stage (green or prod), e.g. https://api.example.com/green.", Required = true };
+var smokeConfig = new Option<string?>("--config") { Description = "The customer file: /v1/models must list each alias it maps; its chat and embedding aliases are called." };
+var smokeModels = new Option<string?>("--models") { Description = "Aliases to expect instead of the file's, comma-separated (the first chat alias is called)." };
+var timeout = new Option<string>("--timeout") { Description = "Time allowed for each check (500ms, 30s, 2m).", DefaultValueFactory = _ => "30s" };
+var smokeSummary = new Option<string?>("--summary") { Description = "Write the Markdown report here (default: append to $GITHUB_STEP_SUMMARY when set)." };
+var keyVariable = new Option<string>("--api-key-env") { Description = "The environment variable that holds the API key (it is never printed).", DefaultValueFactory = _ => SmokeCommand.DefaultKeyVariable };
+var smoke = new Command("smoke", "Deployment test of a stage: health, models, chat, streaming, embeddings, a refused key, a malformed request.")
+    { endpoint, smokeConfig, smokeModels, timeout, smokeSummary, keyVariable };
+smoke.SetAction((r, ct) => SmokeCommand.RunAsync(repo,
+    new SmokeCommand.Arguments(r.GetValue(endpoint)!, r.GetValue(smokeConfig), r.GetValue(smokeModels), r.GetValue(timeout)!, r.GetValue(smokeSummary), r.GetValue(keyVariable)!),
+    Environment.GetEnvironmentVariable, Console.Out, Console.Error, TimeProvider.System, today, ct));
+
+var root = new RootCommand("BedrockNovaProxy GitOps: validate, render and plan customer stacks; smoke-test a stage.")
+    { validate, render, plan, smoke };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {
