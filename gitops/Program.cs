@@ -36,8 +36,26 @@ smoke.SetAction((r, ct) => SmokeCommand.RunAsync(repo,
     new SmokeCommand.Arguments(r.GetValue(endpoint)!, r.GetValue(smokeConfig), r.GetValue(smokeModels), r.GetValue(timeout)!, r.GetValue(smokeSummary), r.GetValue(keyVariable)!),
     Environment.GetEnvironmentVariable, Console.Out, Console.Error, TimeProvider.System, today, ct));
 
-var root = new RootCommand("BedrockNovaProxy GitOps: validate, render and plan customer stacks; smoke-test a stage.")
-    { validate, render, plan, smoke };
+Option<string> Customer() => new("--customer") { Description = "The customer file (customers/<customer>/<environment>.yaml).", Required = true };
+Option<string> KeyName(string what) => new("--name") { Description = what, Required = true };
+var newCustomer = Customer();
+var newName = KeyName("The key's name (lower case, digits, . _ -), unique in the file.");
+var keyModels = new Option<string?>("--models") { Description = "Aliases the key may use, comma-separated (default: all)." };
+var rpm = new Option<int?>("--rpm") { Description = "Requests per minute allowed to the key." };
+var tpm = new Option<int?>("--tpm") { Description = "Tokens per minute allowed to the key." };
+var keysNew = new Command("new", "Print a new key once and write only its SHA-256 into the file's auth.keys.") { newCustomer, newName, keyModels, rpm, tpm };
+keysNew.SetAction(r => KeysCommand.New(repo, r.GetValue(newCustomer)!, r.GetValue(newName)!, r.GetValue(keyModels), r.GetValue(rpm), r.GetValue(tpm), Console.Out, Console.Error, today));
+var listCustomer = Customer();
+var keysList = new Command("list", "Names, models, limits and hash prefixes of the file's keys (never a key).") { listCustomer };
+keysList.SetAction(r => KeysCommand.List(repo, r.GetValue(listCustomer)!, Console.Out, Console.Error, today));
+var revokeCustomer = Customer();
+var revokeName = KeyName("The key to remove.");
+var keysRevoke = new Command("revoke", "Remove one key from the file's auth.keys.") { revokeCustomer, revokeName };
+keysRevoke.SetAction(r => KeysCommand.Revoke(repo, r.GetValue(revokeCustomer)!, r.GetValue(revokeName)!, Console.Out, Console.Error, today));
+var keys = new Command("keys", "API keys of a customer environment: new, list, revoke.") { keysNew, keysList, keysRevoke };
+
+var root = new RootCommand("BedrockNovaProxy GitOps: validate, render and plan customer stacks; smoke-test a stage; manage its API keys.")
+    { validate, render, plan, smoke, keys };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {
