@@ -36,6 +36,18 @@ smoke.SetAction((r, ct) => SmokeCommand.RunAsync(repo,
     new SmokeCommand.Arguments(r.GetValue(endpoint)!, r.GetValue(smokeConfig), r.GetValue(smokeModels), r.GetValue(timeout)!, r.GetValue(smokeSummary), r.GetValue(keyVariable)!),
     Environment.GetEnvironmentVariable, Console.Out, Console.Error, TimeProvider.System, today, ct));
 
+var costConfig = new Option<string>("--config") { Description = "The customer file (its account, Region, deployment type and metrics namespace).", Required = true };
+var days = new Option<int>("--days") { Description = "Whole days to look back, up to today (UTC).", DefaultValueFactory = _ => 30 };
+var threshold = new Option<decimal>("--threshold") { Description = "Monthly spend (USD) above which the report says so.", DefaultValueFactory = _ => BedrockNovaProxy.GitOps.Cost.CostAdvice.DefaultMonthlyThreshold };
+var ceEndpoint = new Option<string?>("--ce-endpoint") { Description = "Cost Explorer endpoint (default https://ce.us-east-1.amazonaws.com/)." };
+var cloudwatchEndpoint = new Option<string?>("--cloudwatch-endpoint") { Description = "CloudWatch endpoint (default https://monitoring.<region>.amazonaws.com/)." };
+var costSummary = new Option<string?>("--summary") { Description = "Write the Markdown report here (default: append to $GITHUB_STEP_SUMMARY when set)." };
+var cost = new Command("cost", "Spend over the last days: billed per service (Cost Explorer), estimated per stage and model alias (the proxy's metrics), and advice.")
+    { costConfig, days, threshold, ceEndpoint, cloudwatchEndpoint, costSummary };
+cost.SetAction((r, ct) => CostCommand.RunAsync(repo,
+    new CostCommand.Arguments(r.GetValue(costConfig)!, r.GetValue(days), r.GetValue(ceEndpoint), r.GetValue(cloudwatchEndpoint), r.GetValue(costSummary), r.GetValue(threshold)),
+    new BedrockNovaProxy.Bedrock.DefaultAwsCredentialSource(), Environment.GetEnvironmentVariable, Console.Out, Console.Error, TimeProvider.System, ct));
+
 Option<string> Customer() => new("--customer") { Description = "The customer file (customers/<customer>/<environment>.yaml).", Required = true };
 Option<string> KeyName(string what) => new("--name") { Description = what, Required = true };
 var newCustomer = Customer();
@@ -54,8 +66,8 @@ var keysRevoke = new Command("revoke", "Remove one key from the file's auth.keys
 keysRevoke.SetAction(r => KeysCommand.Revoke(repo, r.GetValue(revokeCustomer)!, r.GetValue(revokeName)!, Console.Out, Console.Error, today));
 var keys = new Command("keys", "API keys of a customer environment: new, list, revoke.") { keysNew, keysList, keysRevoke };
 
-var root = new RootCommand("BedrockNovaProxy GitOps: validate, render and plan customer stacks; smoke-test a stage; manage its API keys.")
-    { validate, render, plan, smoke, keys };
+var root = new RootCommand("BedrockNovaProxy GitOps: validate, render and plan customer stacks; smoke-test a stage; report its cost; manage its API keys.")
+    { validate, render, plan, smoke, cost, keys };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {
