@@ -2,7 +2,8 @@ using System.CommandLine;
 using BedrockNovaProxy.GitOps.Commands;
 
 // gitops: the commands the GitHub workflows call, each one also runnable on a laptop. Exit codes (every command):
-// 0 success, 1 the check failed (invalid file, broken render, difference, failed smoke test...), 2 unusable arguments.
+// 0 success, 1 the check failed (invalid file, broken render, difference, failed smoke test, refused AWS call or key
+// edit...), 2 unusable arguments.
 var repo = Repository.Find();
 var today = DateOnly.FromDateTime(DateTime.UtcNow);
 
@@ -29,7 +30,50 @@ targetsFormat.AcceptOnlyFromAmong("json", "github");
 var targets = new Command("targets", "The customer environments to deploy, as a JSON list for a workflow matrix.") { targetsBase, targetsFormat };
 targets.SetAction(r => TargetsCommand.Run(repo, r.GetValue(targetsBase), r.GetValue(targetsFormat)!, Console.Out, Console.Error, today));
 
-var root = new RootCommand("BedrockNovaProxy GitOps: validate, render and plan customer stacks.") { validate, render, plan, targets };
+var endpoint = new Option<string>("--endpoint") { Description = "Base URL of the deployed stage (green or prod), e.g. https://api.example.com/green.", Required = true };
+var smokeConfig = new Option<string?>("--config") { Description = "The customer file: /v1/models must list each alias it maps; its chat and embedding aliases are called." };
+var smokeModels = new Option<string?>("--models") { Description = "Aliases to expect instead of the file's, comma-separated (the first chat alias is called)." };
+var timeout = new Option<string>("--timeout") { Description = "Time allowed for each check (500ms, 30s, 2m).", DefaultValueFactory = _ => "30s" };
+var smokeSummary = new Option<string?>("--summary") { Description = "Write the Markdown report here (default: append to $GITHUB_STEP_SUMMARY when set)." };
+var keyVariable = new Option<string>("--api-key-env") { Description = "The environment variable that holds the API key (it is never printed).", DefaultValueFactory = _ => SmokeCommand.DefaultKeyVariable };
+var smoke = new Command("smoke", "Deployment test of a stage: health, models, chat, streaming, embeddings, a refused key, a malformed request.")
+    { endpoint, smokeConfig, smokeModels, timeout, smokeSummary, keyVariable };
+smoke.SetAction((r, ct) => SmokeCommand.RunAsync(repo,
+    new SmokeCommand.Arguments(r.GetValue(endpoint)!, r.GetValue(smokeConfig), r.GetValue(smokeModels), r.GetValue(timeout)!, r.GetValue(smokeSummary), r.GetValue(keyVariable)!),
+    Environment.GetEnvironmentVariable, Console.Out, Console.Error, TimeProvider.System, today, ct));
+
+var costConfig = new Option<string>("--config") { Description = "The customer file (its account, Region, deployment type and metrics namespace).", Required = true };
+var days = new Option<int>("--days") { Description = "Whole days to look back, up to today (UTC).", DefaultValueFactory = _ => 30 };
+var threshold = new Option<decimal>("--threshold") { Description = "Monthly spend (USD) above which the report says so.", DefaultValueFactory = _ => BedrockNovaProxy.GitOps.Cost.CostAdvice.DefaultMonthlyThreshold };
+var ceEndpoint = new Option<string?>("--ce-endpoint") { Description = "Cost Explorer endpoint (default https://ce.us-east-1.amazonaws.com/)." };
+var cloudwatchEndpoint = new Option<string?>("--cloudwatch-endpoint") { Description = "CloudWatch endpoint (default https://monitoring.<region>.amazonaws.com/)." };
+var costSummary = new Option<string?>("--summary") { Description = "Write the Markdown report here (default: append to $GITHUB_STEP_SUMMARY when set)." };
+var cost = new Command("cost", "Spend over the last days: billed per service (Cost Explorer), estimated per stage and model alias (the proxy's metrics), and advice.")
+    { costConfig, days, threshold, ceEndpoint, cloudwatchEndpoint, costSummary };
+cost.SetAction((r, ct) => CostCommand.RunAsync(repo,
+    new CostCommand.Arguments(r.GetValue(costConfig)!, r.GetValue(days), r.GetValue(ceEndpoint), r.GetValue(cloudwatchEndpoint), r.GetValue(costSummary), r.GetValue(threshold)),
+    new BedrockNovaProxy.Bedrock.DefaultAwsCredentialSource(), Environment.GetEnvironmentVariable, Console.Out, Console.Error, TimeProvider.System, ct));
+
+Option<string> Customer() => new("--customer") { Description = "The customer file (customers/<customer>/<environment>.yaml).", Required = true };
+Option<string> KeyName(string what) => new("--name") { Description = what, Required = true };
+var newCustomer = Customer();
+var newName = KeyName("The key's name (lower case, digits, . _ -), unique in the file.");
+var keyModels = new Option<string?>("--models") { Description = "Aliases the key may use, comma-separated (default: all)." };
+var rpm = new Option<int?>("--rpm") { Description = "Requests per minute allowed to the key." };
+var tpm = new Option<int?>("--tpm") { Description = "Tokens per minute allowed to the key." };
+var keysNew = new Command("new", "Print a new key once and write only its SHA-256 into the file's auth.keys.") { newCustomer, newName, keyModels, rpm, tpm };
+keysNew.SetAction(r => KeysCommand.New(repo, r.GetValue(newCustomer)!, r.GetValue(newName)!, r.GetValue(keyModels), r.GetValue(rpm), r.GetValue(tpm), Console.Out, Console.Error, today));
+var listCustomer = Customer();
+var keysList = new Command("list", "Names, models, limits and hash prefixes of the file's keys (never a key).") { listCustomer };
+keysList.SetAction(r => KeysCommand.List(repo, r.GetValue(listCustomer)!, Console.Out, Console.Error, today));
+var revokeCustomer = Customer();
+var revokeName = KeyName("The key to remove.");
+var keysRevoke = new Command("revoke", "Remove one key from the file's auth.keys.") { revokeCustomer, revokeName };
+keysRevoke.SetAction(r => KeysCommand.Revoke(repo, r.GetValue(revokeCustomer)!, r.GetValue(revokeName)!, Console.Out, Console.Error, today));
+var keys = new Command("keys", "API keys of a customer environment: new, list, revoke.") { keysNew, keysList, keysRevoke };
+
+var root = new RootCommand("BedrockNovaProxy GitOps: validate, render and plan customer stacks; pick deploy targets; smoke-test a stage; report its cost; manage its API keys.")
+    { validate, render, plan, targets, smoke, cost, keys };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {

@@ -101,7 +101,7 @@ public static class ValidateCommand
 
     internal static IAnsiConsole Console(TextWriter output)
     {
-        var interactive = output == System.Console.Out && !System.Console.IsOutputRedirected;
+        var interactive = Report.IsTerminal(output);
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(output),

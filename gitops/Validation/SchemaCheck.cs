@@ -39,10 +39,12 @@ public sealed class SchemaCheck
                 continue;
             }
 
-            // A failed "if" is not an error, only the condition of a "then". The schema has no $ref, so the evaluation
-            // path is also the path of the rule inside schema.json.
+            // A failed "if" is not an error, only the condition of a "then"; nor is a failure inside a "not", which is
+            // what makes the "not" pass. The schema has no $ref, so the evaluation path is the path of the rule inside
+            // schema.json, except under "items" (JsonSchema.Net reports .../items/items/...): there the rule is found
+            // from the instance's place instead.
             var schemaPointer = detail.EvaluationPath.ToString();
-            if (schemaPointer.Contains("/if/", StringComparison.Ordinal) || schemaPointer.EndsWith("/if", StringComparison.Ordinal))
+            if (new[] { "/if", "/not" }.Any(k => schemaPointer.Contains(k + "/", StringComparison.Ordinal) || schemaPointer.EndsWith(k, StringComparison.Ordinal)))
             {
                 continue;
             }
@@ -56,8 +58,9 @@ public sealed class SchemaCheck
                 }
 
                 var keywordPointer = keyword.Length == 0 ? schemaPointer : $"{schemaPointer}/{keyword}";
-                var (message, hint, atKey) = Explain(keyword, pointer, Lookup(document, pointer), Lookup(_schemaJson, keywordPointer),
-                    Lookup(_schemaJson, ParentOf(keywordPointer)), libraryMessage);
+                var (message, hint, atKey) = Explain(keyword, pointer, Lookup(document, pointer),
+                    Lookup(_schemaJson, keywordPointer) ?? (keyword.Length > 0 ? SchemaAt(pointer)?[keyword] : null),
+                    Lookup(_schemaJson, ParentOf(keywordPointer)) ?? SchemaAt(pointer), libraryMessage);
                 yield return new Diagnostic(file, atKey ? map.Key(pointer) : map.Value(pointer), Severity.Error, "schema", message, hint);
             }
         }

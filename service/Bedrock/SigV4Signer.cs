@@ -7,8 +7,9 @@ using Amazon.Util;
 
 namespace BedrockNovaProxy.Bedrock;
 
-// SigV4 with AWSSDK.Core's own signer: Bedrock Runtime (signing name "bedrock") and STS ("sts"). AWSSDK.Core
-// canonicalises the request, including the double-encoded path that a model id with ':' or '/' needs (%3A -> %253A).
+// SigV4 with AWSSDK.Core's own signer: Bedrock Runtime (signing name "bedrock"), STS ("sts"), and any other AWS API by
+// its signing name (the gitops CLI signs Cost Explorer "ce" and CloudWatch "monitoring" with it). AWSSDK.Core canonicalises the
+// request, including the double-encoded path that a model id with ':' or '/' needs (%3A -> %253A).
 public sealed class SigV4Signer(Uri endpoint, string region, string signingName = SigV4Signer.SigningName)
 {
     public const string SigningName = "bedrock";
@@ -21,8 +22,10 @@ public sealed class SigV4Signer(Uri endpoint, string region, string signingName 
     public string Service { get; } = signingName;
 
     /// <summary>Signs a POST of <paramref name="body"/> to <paramref name="resourcePath"/> (with a {modelId} label
-    /// when <paramref name="modelId"/> is given) and returns the request URI and the headers to send.</summary>
-    public SignedRequest Sign(string resourcePath, string? modelId, byte[] body, string contentType, ImmutableCredentials credentials, DateTime signedAtUtc, string? accept = null)
+    /// when <paramref name="modelId"/> is given) and returns the request URI and the headers to send. Extra
+    /// <paramref name="headers"/> (X-Amz-Target for the JSON protocols) are signed with the others.</summary>
+    public SignedRequest Sign(string resourcePath, string? modelId, byte[] body, string contentType, ImmutableCredentials credentials, DateTime signedAtUtc,
+        string? accept = null, IReadOnlyDictionary<string, string>? headers = null)
     {
         var request = new DefaultRequest(new EmptyRequest(), _config.ClientName)
         {
@@ -44,6 +47,14 @@ public sealed class SigV4Signer(Uri endpoint, string region, string signingName 
             request.Headers["Accept"] = accept;
         }
 
+        if (headers is not null)
+        {
+            foreach (var (name, value) in headers)
+            {
+                request.Headers[name] = value;
+            }
+        }
+
         if (credentials.UseToken)
         {
             // AWSSDK.Core's Sign() does not add the session token itself; it must be signed like any header.
@@ -55,10 +66,10 @@ public sealed class SigV4Signer(Uri endpoint, string region, string signingName 
 
         var path = AWSSDKUtils.ResolveResourcePathV2(request.ResourcePath, request.PathResources);
         var uri = new Uri(Endpoint.GetLeftPart(UriPartial.Authority) + Endpoint.AbsolutePath.TrimEnd('/') + path);
-        var headers = request.Headers
+        var signed = request.Headers
             .Where(h => !h.Key.Equals("host", StringComparison.OrdinalIgnoreCase))
             .ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase);
-        return new SignedRequest(uri, headers);
+        return new SignedRequest(uri, signed);
     }
 
     private sealed class EmptyRequest : AmazonWebServiceRequest;
@@ -66,21 +77,21 @@ public sealed class SigV4Signer(Uri endpoint, string region, string signingName 
     private sealed class SigningConfig : ClientConfig
     {
         private readonly Uri _endpoint;
-
-        private readonly bool _sts;
+        private readonly bool _bedrock;
 
         public SigningConfig(Uri endpoint, string region, string signingName)
             : base(new DefaultConfigurationProvider([new DefaultConfiguration { Name = DefaultConfigurationMode.Standard, RetryMode = RequestRetryMode.Standard }]))
         {
             _endpoint = endpoint;
-            _sts = signingName == StsSigningName;
+            _bedrock = signingName == SigningName;
             AuthenticationServiceName = signingName;
             AuthenticationRegion = region;
         }
 
-        public string ClientName => _sts ? "Amazon.SecurityToken" : "Amazon.BedrockRuntime";
-        public override string RegionEndpointServiceName => _sts ? "sts" : "bedrock-runtime";
-        public override string ServiceVersion => _sts ? "2011-06-15" : "2023-09-30";
+        // Only the signing name and Region enter the signature; these name the client in AWSSDK.Core's own bookkeeping.
+        public string ClientName => _bedrock ? "Amazon.BedrockRuntime" : "BedrockNovaProxy." + AuthenticationServiceName;
+        public override string RegionEndpointServiceName => _bedrock ? "bedrock-runtime" : AuthenticationServiceName;
+        public override string ServiceVersion => _bedrock ? "2023-09-30" : "";
         public override string UserAgent => "bedrock-nova-proxy";
 
         public override Amazon.Runtime.Endpoints.Endpoint DetermineServiceOperationEndpoint(ServiceOperationEndpointParameters parameters) =>

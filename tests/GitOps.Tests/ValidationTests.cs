@@ -88,6 +88,8 @@ public class ValidationTests
         { "burst under rate", "burst_limit: 200", "burst_limit: 50", 38, 20, "throttling", "burst_limit 50 is below rate_limit 100: API Gateway could never reach the rate" },
         { "provisioned over reserved", "provisioned_concurrency: 5", "provisioned_concurrency: 30", 34, 30, "concurrency", "provisioned_concurrency 30 exceeds reserved_concurrency 20" },
         { "reserved concurrency zero", "reserved_concurrency: 20", "reserved_concurrency: 0", 33, 27, "concurrency", "reserved_concurrency 0 stops the function: every request would be throttled" },
+        { "a key's limit of zero", "models: [\"gpt-4o\"]", "models: [\"gpt-4o\"]\n      requests_per_minute: 0", 44, 28, "schema", "auth.keys[0].requests_per_minute is 0; it must be at least 1" },
+        { "a key name with a space", "name: \"ci\"", "name: \"c i\"", 41, 13, "schema", "auth.keys[0].name is \"c i\", which is not of the expected form" },
         { "a key for an unknown alias", "models: [\"gpt-4o\"]", "models: [\"gpt-5\"]", 43, 16, "auth", "key 'ci' allows 'gpt-5', which is neither an alias here nor a Nova model" },
         { "no key", "auth:\n  keys:\n    - name: \"ci\"\n      sha256: \"c4555a2cbf22a713903424961dfdcc0fd766dc9d5fe6ff786743052ca612525d\"\n      models: [\"gpt-4o\"]\n", "", 2, 1, "auth", "no API key: the proxy refuses to start without at least one" },
         { "container without its section", "type: \"serverless\"", "type: \"container\"", 7, 1, "schema", "deployment is missing 'container'" },
@@ -119,6 +121,16 @@ public class ValidationTests
         var finding = Assert.Single(Validator.Validate("customers/acme/prod.yaml", Valid).Diagnostics);
         Assert.Equal(("file-name", 4, "customer.environment is 'staging' but the file is named 'prod'", "name the file staging.yaml"),
             (finding.Code, finding.Position.Line, finding.Message, finding.Hint));
+    }
+
+    [Fact]
+    public void A_rule_inside_not_or_a_list_item_is_reported_once_with_its_own_value()
+    {
+        // A namespace passes its "not AWS/" rule; before, another error made that inner rule show as a finding too.
+        var text = Valid.Replace("monitoring:\n", "monitoring:\n  custom_metrics:\n    namespace: \"Acme/Proxy\"\n", StringComparison.Ordinal)
+            .Replace("name: \"ci\"", "name: \"CI\"", StringComparison.Ordinal);
+        var finding = Assert.Single(Validator.Validate(File, text).Diagnostics);
+        Assert.Equal("it must match ^[a-z0-9][a-z0-9._-]{0,63}$", finding.Hint);
     }
 
     [Fact]

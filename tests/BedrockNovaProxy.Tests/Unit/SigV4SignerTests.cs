@@ -46,4 +46,21 @@ public class SigV4SignerTests
         Assert.Contains("x-amz-security-token", signed.Headers["Authorization"]);
         Assert.Contains("/eu-west-1/bedrock/aws4_request", signed.Headers["Authorization"]);
     }
+
+    [Fact]
+    public void Signs_other_aws_apis_by_their_signing_name_with_the_extra_headers()
+    {
+        // The same request signed by botocore's SigV4Auth (service "ce", us-east-1, same headers and clock): an
+        // implementation the signer does not share. X-Amz-Target is signed with the others.
+        var body = """{"TimePeriod":{"Start":"2024-12-01","End":"2025-01-01"},"Granularity":"DAILY","Metrics":["UnblendedCost"]}"""u8.ToArray();
+        var signer = new SigV4Signer(new Uri("https://ce.us-east-1.amazonaws.com/"), "us-east-1", "ce");
+        var signed = signer.Sign("/", null, body, "application/x-amz-json-1.1", Example, SignedAt,
+            headers: new Dictionary<string, string> { ["X-Amz-Target"] = "AWSInsightsIndexService.GetCostAndUsage" });
+
+        Assert.Equal("https://ce.us-east-1.amazonaws.com/", signed.Uri.AbsoluteUri);
+        Assert.Equal(
+            "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20250102/us-east-1/ce/aws4_request, SignedHeaders=content-type;host;x-amz-content-sha256;x-amz-date;x-amz-target, Signature=39b0336dd32afbb6eda8e0ee11a738221f9def36ed8edb50479f75c2f8a346ff",
+            signed.Headers["Authorization"]);
+        Assert.Equal("AWSInsightsIndexService.GetCostAndUsage", signed.Headers["X-Amz-Target"]);
+    }
 }
