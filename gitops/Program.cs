@@ -72,8 +72,18 @@ var keysRevoke = new Command("revoke", "Remove one key from the file's auth.keys
 keysRevoke.SetAction(r => KeysCommand.Revoke(repo, r.GetValue(revokeCustomer)!, r.GetValue(revokeName)!, Console.Out, Console.Error, today));
 var keys = new Command("keys", "API keys of a customer environment: new, list, revoke.") { keysNew, keysList, keysRevoke };
 
-var root = new RootCommand("BedrockNovaProxy GitOps: validate, render and plan customer stacks; pick deploy targets; smoke-test a stage; report its cost; manage its API keys.")
-    { validate, render, plan, targets, smoke, cost, keys };
+var rehearseFile = new Argument<string>("file") { Description = "The customer file (customers/<customer>/<environment>.yaml)." };
+var rehearseDuration = new Option<string?>("--duration") { Description = "Load gate duration instead of the file's gate.duration (30s, 2m)." };
+var rehearseRate = new Option<double?>("--rate") { Description = "Load gate arrival rate instead of the file's gate.rate." };
+var rehearseReport = new Option<string>("--report") { Description = "Folder for the gate's reports.", DefaultValueFactory = _ => "artifacts/rehearsal" };
+var rehearse = new Command("rehearse", "The whole pipeline locally: validate, render, the proxy with the file's settings on the local Bedrock, smoke, gate, and the decision prod would get.")
+    { rehearseFile, rehearseDuration, rehearseRate, rehearseReport };
+rehearse.SetAction((r, ct) => RehearseCommand.RunAsync(repo,
+    new RehearseCommand.Arguments(r.GetValue(rehearseFile)!, r.GetValue(rehearseDuration), r.GetValue(rehearseRate), r.GetValue(rehearseReport)!),
+    Console.Out, Console.Error, TimeProvider.System, today, ct));
+
+var root = new RootCommand("BedrockNovaProxy GitOps: validate, render and plan customer stacks; pick deploy targets; smoke-test a stage; report its cost; manage its API keys; rehearse it all locally.")
+    { validate, render, plan, targets, smoke, cost, keys, rehearse };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {

@@ -11,9 +11,10 @@ using Spectre.Console;
 
 namespace BedrockNovaProxy.LoadTests;
 
+/// <param name="ApiKey">The key for --target; else LOADGATE_API_KEY (the CLI reads it from there only).</param>
 public sealed record RunOptions(
     string? Target, FileInfo? Config, string? Scenario, double? Rate, double? RampTo, string? Duration, string Model, string? Prompt,
-    DirectoryInfo Report, LocalFaults Faults, int TtftMs, double TokensPerSecond);
+    DirectoryInfo Report, LocalFaults Faults, int TtftMs, double TokensPerSecond, string? ApiKey = null);
 
 /// <summary>Random Bedrock faults of the local stack, as percentages of calls.</summary>
 public sealed record LocalFaults(double Throttling, double Internal, double Timeout, double MidStream)
@@ -65,7 +66,7 @@ public static class Commands
         }
 
         var scenarios = new OpenAiScenarios(http, options.Model, options.Prompt ?? (stack is null ? "Reply with one short sentence." : LocalPrompt),
-            Environment.GetEnvironmentVariable("LOADGATE_API_KEY") ?? (stack is null ? null : InProcessStack.ApiKey));
+            options.ApiKey ?? Environment.GetEnvironmentVariable("LOADGATE_API_KEY") ?? (stack is null ? null : InProcessStack.ApiKey));
         var scenario = Scenario.Create(gate.Scenario, scenarios.Step(gate.Scenario))
             .WithLoadSimulations(options.RampTo is { } to ? LoadSimulation.RampingInject(gate.Rate, to, gate.Duration) : LoadSimulation.Inject(gate.Rate, gate.Duration));
         var startedAt = DateTimeOffset.UtcNow;

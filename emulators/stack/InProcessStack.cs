@@ -83,10 +83,12 @@ public sealed class InProcessStack : IAsyncDisposable
     /// <param name="bedrockTime">The emulator's clock (signature times, session expiry): the proxy's FakeTimeProvider
     /// when a test moves time by hours, so that both sides see the same hour.</param>
     /// <param name="lambdaOptions">Local Lambda options (function timeout...) in the Lambda modes.</param>
+    /// <param name="testCustomer">Start from <see cref="CustomerSettings"/>; false when <paramref name="settings"/> is a
+    /// whole customer's configuration (gitops rehearse), so that no test alias or key is left over.</param>
     public static async Task<InProcessStack> StartAsync(
         IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? proxyTime = null, Action<BedrockEmulatorOptions>? bedrock = null,
         Hosting hosting = Hosting.Kestrel, Action<IServiceCollection>? proxyServices = null, TimeProvider? bedrockTime = null,
-        Action<LambdaEmulatorOptions>? lambdaOptions = null)
+        Action<LambdaEmulatorOptions>? lambdaOptions = null, bool testCustomer = true)
     {
         LambdaEmulatorHost? lambda = null;
         if (hosting != Hosting.Kestrel)
@@ -105,7 +107,10 @@ public sealed class InProcessStack : IAsyncDisposable
 
         var proxy = ProxyApp.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"], builder =>
         {
-            builder.Configuration.AddInMemoryCollection(CustomerSettings);
+            if (testCustomer)
+            {
+                builder.Configuration.AddInMemoryCollection(CustomerSettings);
+            }
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["Proxy:Bedrock:Region"] = LocalCredentials.Region,
@@ -149,12 +154,13 @@ public sealed class InProcessStack : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The worker before its platform: a Lambda emulator stopped first would reset the worker's pending /next.
+        await _proxy.DisposeAsync();
         if (_lambda is not null)
         {
             await _lambda.DisposeAsync();
         }
 
-        await _proxy.DisposeAsync();
         await _emulator.DisposeAsync();
     }
 }
