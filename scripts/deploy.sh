@@ -152,6 +152,8 @@ endpoint() {
       aws eks update-kubeconfig --name "$(fact .eks.cluster)" >/dev/null
       nohup kubectl -n "$(fact .eks.namespace)" port-forward "service/bedrock-nova-proxy-$stage" "$port:80" >/dev/null 2>&1 &
       kubectl -n "$(fact .eks.namespace)" rollout status "deployment/bedrock-nova-proxy-$stage" --timeout 5m >/dev/null
+      # The forward takes a moment to listen: wait for it to answer /health before handing out the URL.
+      curl --silent --output /dev/null --retry 30 --retry-connrefused --retry-delay 1 "http://127.0.0.1:$port/health" >&2 || true
       echo "http://127.0.0.1:$port"
       ;;
   esac
