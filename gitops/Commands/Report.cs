@@ -11,7 +11,22 @@ public sealed record ReportTable(string Title, IReadOnlyList<string> Columns, IR
 /// (CI logs, files), and Markdown for a file or GitHub's job summary ($GITHUB_STEP_SUMMARY).</summary>
 public static class Report
 {
-    public static bool IsTerminal(TextWriter output) => output == Console.Out && !Console.IsOutputRedirected;
+    public static bool IsTerminal(TextWriter output) => output == System.Console.Out && !System.Console.IsOutputRedirected;
+
+    /// <summary>A Spectre console on <paramref name="output"/>: colours on a terminal, none (and no wrapping) elsewhere.</summary>
+    public static IAnsiConsole Console(TextWriter output)
+    {
+        var interactive = Report.IsTerminal(output);
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+        });
+        // Logs and files keep one finding per line, however long.
+        console.Profile.Width = interactive ? console.Profile.Width : 400;
+        return console;
+    }
 
     public static void Write(TextWriter output, ReportTable table)
     {
@@ -29,7 +44,7 @@ public static class Report
                 spectre.AddRow([.. row.Select((cell, c) => c == table.Status ? Coloured(cell) : new Markup(Markup.Escape(cell)))]);
             }
 
-            ValidateCommand.Console(output).Write(spectre);
+            Console(output).Write(spectre);
             return;
         }
 

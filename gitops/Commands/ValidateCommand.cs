@@ -32,7 +32,7 @@ public static class ValidateCommand
 
                 break;
             default:
-                var console = Console(output);
+                var console = Report.Console(output);
                 foreach (var d in diagnostics)
                 {
                     var colour = d.Severity == Severity.Error ? "red" : "yellow";
@@ -98,18 +98,4 @@ public static class ValidateCommand
     };
 
     private static string Escape(string text) => text.Replace("%", "%25", StringComparison.Ordinal).Replace("\r", "%0D", StringComparison.Ordinal).Replace("\n", "%0A", StringComparison.Ordinal);
-
-    internal static IAnsiConsole Console(TextWriter output)
-    {
-        var interactive = Report.IsTerminal(output);
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(output),
-            Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-        });
-        // Logs and files keep one finding per line, however long.
-        console.Profile.Width = interactive ? console.Profile.Width : 400;
-        return console;
-    }
 }
