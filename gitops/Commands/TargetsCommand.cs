@@ -23,8 +23,7 @@ public static class TargetsCommand
         }
 
         var all = files.Select(f => f.Config!)
-            .Select(c => new Target(c.Customer.Name, c.Customer.Environment, c.Deployment.Type.ToString().ToLowerInvariant(), c.Customer.Region,
-                c.Customer.AccountId, $"bnp-{c.Customer.Name}-{c.Customer.Environment}"))
+            .Select(c => new Target(c.Customer.Name, c.Customer.Environment, c.TypeName, c.Customer.Region, c.Customer.AccountId, c.StackName))
             .OrderBy(t => t.Folder, StringComparer.Ordinal).ToList();
 
         IReadOnlyCollection<string>? changed = null;

@@ -26,6 +26,12 @@ public sealed record CustomerConfig
     public AuthSection Auth { get; set; } = new();
     public GateSection Gate { get; set; } = new();
 
+    /// <summary>The deployment type as the file writes it (serverless, container, hybrid, eks).</summary>
+    public string TypeName => Deployment.Type.ToString().ToLowerInvariant();
+
+    /// <summary>The CloudFormation stack of this customer environment: the renders, the deploy and the reports use it.</summary>
+    public string StackName => $"bnp-{Customer.Name}-{Customer.Environment}";
+
     public bool HasServerless => Deployment.Type is DeploymentType.Serverless or DeploymentType.Hybrid;
     public bool HasContainer => Deployment.Type is DeploymentType.Container or DeploymentType.Hybrid;
     public bool HasEks => Deployment.Type is DeploymentType.Eks;

@@ -93,8 +93,8 @@ public sealed class StackFacts
         return new StackFacts
         {
             Name = name,
-            StackName = $"bnp-{name}",
-            Type = c.Deployment.Type.ToString().ToLowerInvariant(),
+            StackName = c.StackName,
+            Type = c.TypeName,
             SourceFile = sourceFile,
             Partition = NovaRegions.Partition(region),
             Serverless = c.HasServerless,

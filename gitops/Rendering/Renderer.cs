@@ -66,14 +66,7 @@ public sealed class Renderer
             files.Add(new("dashboard.json", dashboard.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n"));
         }
 
-        var template = ContentHashes(Tidy(RenderTemplate("stack.yaml.liquid", model)));
-        var parsed = CfnTemplate.Parse(template, "stack.yaml");
-        var problems = StackChecks.Check(parsed);
-        if (problems.Count > 0)
-        {
-            throw new RenderException($"stack.yaml for {stack.Name} fails its self-checks:\n  " + string.Join("\n  ", problems));
-        }
-
+        var (template, parsed) = CloudFormation("stack.yaml.liquid", "stack.yaml", model);
         files.Add(new("stack.yaml", template));
         files.Add(new("parameters.json", Parameters(parsed, stack)));
         files.Add(new("deploy.json", DeployFacts(config, stack)));
@@ -86,14 +79,7 @@ public sealed class Renderer
 
         if (config.Security.CrossAccount.Enabled)
         {
-            var role = ContentHashes(Tidy(RenderTemplate("cross-account-role.yaml.liquid", model)));
-            var problemsOfRole = StackChecks.Check(CfnTemplate.Parse(role, "cross-account-role.yaml"));
-            if (problemsOfRole.Count > 0)
-            {
-                throw new RenderException($"cross-account-role.yaml for {stack.Name} fails its self-checks:\n  " + string.Join("\n  ", problemsOfRole));
-            }
-
-            files.Add(new("cross-account-role.yaml", role));
+            files.Add(new("cross-account-role.yaml", CloudFormation("cross-account-role.yaml.liquid", "cross-account-role.yaml", model).Text));
         }
 
         var secrets = files.SelectMany(f => SecretScan.Find(f.Path, f.Text)).ToList();
@@ -103,6 +89,20 @@ public sealed class Renderer
         }
 
         return files;
+    }
+
+    /// <summary>A CloudFormation template rendered, tidied, content-hashed and proven by the self-checks.</summary>
+    private (string Text, CfnTemplate Parsed) CloudFormation(string template, string file, RenderModel model)
+    {
+        var text = ContentHashes(Tidy(RenderTemplate(template, model)));
+        var parsed = CfnTemplate.Parse(text, file);
+        var problems = StackChecks.Check(parsed);
+        if (problems.Count > 0)
+        {
+            throw new RenderException($"{file} for {model.Stack.Name} fails its self-checks:\n  " + string.Join("\n  ", problems));
+        }
+
+        return (text, parsed);
     }
 
     /// <summary>Renders one template (path relative to templates/); any variable the model lacks is an error.</summary>

@@ -169,7 +169,7 @@ public static class Rules
 
         if (c.HasContainer && !vpc.Enabled)
         {
-            error("/deployment/vpc", "vpc-required", $"a {c.Deployment.Type.ToString().ToLowerInvariant()} deployment runs ECS tasks, which need the VPC",
+            error("/deployment/vpc", "vpc-required", $"a {c.TypeName} deployment runs ECS tasks, which need the VPC",
                 "set deployment.vpc.enabled: true with vpc_id and subnet_ids");
         }
 
@@ -195,7 +195,7 @@ public static class Rules
 
         if (c.Deployment.Type != DeploymentType.Eks && c.Deployment.Eks is not null)
         {
-            warn("/deployment/eks", "unused", $"deployment.eks is ignored by a {c.Deployment.Type.ToString().ToLowerInvariant()} deployment", "remove it, or use type eks");
+            warn("/deployment/eks", "unused", $"deployment.eks is ignored by a {c.TypeName} deployment", "remove it, or use type eks");
         }
 
         if (c.Deployment.CustomDomain.Enabled && c.HasEks)
