@@ -45,7 +45,9 @@ ecr_push() { # load the image archive and push it as <repository>:<tag> (and ext
   local registry="${repository%%/*}"
   aws ecr get-login-password | docker login --username AWS --password-stdin "$registry" >/dev/null
   local loaded
-  loaded="$(docker load --input "$artifacts/image/image.tar.gz" | sed -n 's/^Loaded image: //p' | head -n 1)"
+  # The first image the archive holds; no `head`, whose early exit would break the pipe under pipefail.
+  loaded="$(docker load --input "$artifacts/image/image.tar.gz" | sed -n 's/^Loaded image: //p')"
+  loaded="${loaded%%$'\n'*}"
   for tag in "$@"; do
     docker tag "$loaded" "$repository:$tag"
     docker push --quiet "$repository:$tag"

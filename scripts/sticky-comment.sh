@@ -7,7 +7,8 @@ set -euo pipefail
 pr="$1" file="$2"
 marker="$(head -n 1 "$file")"
 existing="$(gh api "repos/$GITHUB_REPOSITORY/issues/$pr/comments" --paginate \
-  --jq ".[] | select(.body | startswith(\"$marker\")) | .id" | head -n 1)"
+  --jq ".[] | select(.body | startswith(\"$marker\")) | .id")"
+existing="${existing%%$'\n'*}" # the first one; not `head`, whose early exit breaks the pipe under pipefail
 if [ -n "$existing" ]; then
   gh api --method PATCH "repos/$GITHUB_REPOSITORY/issues/comments/$existing" -F "body=@$file" > /dev/null
   echo "updated comment $existing on #$pr"

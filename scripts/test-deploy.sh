@@ -27,6 +27,8 @@ FAKE
 cat > "$work/bin/docker" <<'FAKE'
 #!/usr/bin/env bash
 echo "docker $*" >> "$CALLS"
+# As the real one does, `login --password-stdin` reads its input (else the writer would die of a broken pipe).
+if [ "$1" = login ]; then cat > /dev/null; fi
 if [ "$1" = load ]; then echo "Loaded image: bedrock-nova-proxy:abc123"; fi
 FAKE
 cat > "$work/bin/kubectl" <<'FAKE'
