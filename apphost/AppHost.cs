@@ -1,11 +1,14 @@
-using BedrockNovaProxy.GitOps.Customers;
+using BedrockNovaProxy.Auth;
+using BedrockNovaProxy.Aws;
+using BedrockNovaProxy.Cli;
+using BedrockNovaProxy.Customers;
 using BedrockNovaProxy.GitOps.Validation;
 
 // The whole system on a laptop: the local Bedrock, the local Lambda + API Gateway with the proxy as its streaming
 // worker, and a second proxy under Kestrel (container mode), configured from a customer file.
 //   dotnet run --project apphost [-- --customer customers/<name>/<env>.yaml]
 var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions { Args = args, AllowUnsecuredTransport = true });
-var root = RepoRoot();
+var root = RepositoryRoot.Find(AppContext.BaseDirectory) ?? Directory.GetCurrentDirectory();
 var customerPath = Path.GetFullPath(builder.Configuration["customer"] ?? Path.Combine(root, "customers", "acme", "staging.yaml"));
 // The same validation as `gitops validate`: a file that would not deploy does not run locally either.
 var validated = Validator.ForRepository(root, DateOnly.FromDateTime(DateTime.UtcNow)).ValidateAll([customerPath]).Single();
@@ -17,13 +20,11 @@ foreach (var finding in validated.Diagnostics)
 var config = validated.Config ?? throw new InvalidOperationException($"{customerPath} is not valid (see above); run: dotnet run --project gitops -- validate {customerPath}");
 var customer = (config.Customer.Name, config.Customer.Environment, config.Customer.Region, FirstAlias: config.Models.Mappings.Keys.First());
 // Every setting the file gives the proxy, as a deployment sets them, plus a development key after the file's own.
+const string devKey = "sk-local-dev";
 var proxyEnvironment = ProxySettings.For(config, lambda: false)
     .Append(KeyValuePair.Create($"Proxy__Auth__Keys__{config.Auth.Keys.Count}__Name", "local-dev"))
-    .Append(KeyValuePair.Create($"Proxy__Auth__Keys__{config.Auth.Keys.Count}__Sha256", "39f9742666377d1b2d177efec3c73c95112c6c70f9ffe9b49abd1a2523295b86")) // SHA-256 of sk-local-dev
+    .Append(KeyValuePair.Create($"Proxy__Auth__Keys__{config.Auth.Keys.Count}__Sha256", ApiKeyHash.Of(devKey)))
     .ToList();
-
-// Fixed, public test credentials of the local Bedrock (emulators/bedrock/LocalCredentials.cs): they grant nothing anywhere else.
-const string accessKey = "BNPLOCALTESTACCESSKEY", secretKey = "bnp-local-test-secret-not-a-real-key";
 
 var bedrock = builder.AddProject<Projects.BedrockEmulator>("bedrock")
     .WithHttpEndpoint()
@@ -50,8 +51,9 @@ IResourceBuilder<ProjectResource> Proxy(string name) => builder.AddProject<Proje
         }
     })
     .WithEnvironment("AWS_REGION", customer.Region)
-    .WithEnvironment("AWS_ACCESS_KEY_ID", accessKey)
-    .WithEnvironment("AWS_SECRET_ACCESS_KEY", secretKey)
+    // The local Bedrock's fixed, public test credentials (common/Aws/LocalCredentials.cs): they grant nothing anywhere else.
+    .WithEnvironment("AWS_ACCESS_KEY_ID", LocalCredentials.AccessKeyId)
+    .WithEnvironment("AWS_SECRET_ACCESS_KEY", LocalCredentials.SecretAccessKey)
     .WithEnvironment("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", bedrockUrl)
     .WaitFor(bedrock);
 
@@ -70,8 +72,8 @@ builder.Eventing.Subscribe<AfterResourcesCreatedEvent>((_, _) =>
         BedrockNovaProxy for {{customer.Name}}/{{customer.Environment}} ({{customerPath}})
           Lambda path (API Gateway, streaming): {{lambdaUrl}}/v1
           Container path (Kestrel):             {{containerUrl}}/v1
-          Development API key:                  sk-local-dev
-          curl -s {{lambdaUrl}}/v1/chat/completions -H 'Authorization: Bearer sk-local-dev' -H 'content-type: application/json' \
+          Development API key:                  {{devKey}}
+          curl -s {{lambdaUrl}}/v1/chat/completions -H 'Authorization: Bearer {{devKey}}' -H 'content-type: application/json' \
             -d '{"model":"{{customer.FirstAlias}}","messages":[{"role":"user","content":"Hello"}]}'
 
         """);
@@ -79,16 +81,3 @@ builder.Eventing.Subscribe<AfterResourcesCreatedEvent>((_, _) =>
 });
 
 builder.Build().Run();
-
-static string RepoRoot()
-{
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-    {
-        if (File.Exists(Path.Combine(dir.FullName, "BedrockNovaProxy.sln")))
-        {
-            return dir.FullName;
-        }
-    }
-
-    return Directory.GetCurrentDirectory();
-}

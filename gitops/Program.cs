@@ -1,4 +1,5 @@
 using System.CommandLine;
+using BedrockNovaProxy.Aws;
 using BedrockNovaProxy.GitOps.Commands;
 
 // gitops: the commands the GitHub workflows call, each one also runnable on a laptop. Exit codes (every command):
@@ -52,7 +53,7 @@ var cost = new Command("cost", "Spend over the last days: billed per service (Co
     { costConfig, days, threshold, ceEndpoint, cloudwatchEndpoint, costSummary };
 cost.SetAction((r, ct) => CostCommand.RunAsync(repo,
     new CostCommand.Arguments(r.GetValue(costConfig)!, r.GetValue(days), r.GetValue(ceEndpoint), r.GetValue(cloudwatchEndpoint), r.GetValue(costSummary), r.GetValue(threshold)),
-    new BedrockNovaProxy.Bedrock.DefaultAwsCredentialSource(), Environment.GetEnvironmentVariable, Console.Out, Console.Error, TimeProvider.System, ct));
+    new DefaultAwsCredentialSource(), Environment.GetEnvironmentVariable, Console.Out, Console.Error, TimeProvider.System, ct));
 
 Option<string> Customer() => new("--customer") { Description = "The customer file (customers/<customer>/<environment>.yaml).", Required = true };
 Option<string> KeyName(string what) => new("--name") { Description = what, Required = true };
@@ -72,18 +73,8 @@ var keysRevoke = new Command("revoke", "Remove one key from the file's auth.keys
 keysRevoke.SetAction(r => KeysCommand.Revoke(repo, r.GetValue(revokeCustomer)!, r.GetValue(revokeName)!, Console.Out, Console.Error, today));
 var keys = new Command("keys", "API keys of a customer environment: new, list, revoke.") { keysNew, keysList, keysRevoke };
 
-var rehearseFile = new Argument<string>("file") { Description = "The customer file (customers/<customer>/<environment>.yaml)." };
-var rehearseDuration = new Option<string?>("--duration") { Description = "Load gate duration instead of the file's gate.duration (30s, 2m)." };
-var rehearseRate = new Option<double?>("--rate") { Description = "Load gate arrival rate instead of the file's gate.rate." };
-var rehearseReport = new Option<string>("--report") { Description = "Folder for the gate's reports.", DefaultValueFactory = _ => "artifacts/rehearsal" };
-var rehearse = new Command("rehearse", "The whole pipeline locally: validate, render, the proxy with the file's settings on the local Bedrock, smoke, gate, and the decision prod would get.")
-    { rehearseFile, rehearseDuration, rehearseRate, rehearseReport };
-rehearse.SetAction((r, ct) => RehearseCommand.RunAsync(repo,
-    new RehearseCommand.Arguments(r.GetValue(rehearseFile)!, r.GetValue(rehearseDuration), r.GetValue(rehearseRate), r.GetValue(rehearseReport)!),
-    Console.Out, Console.Error, TimeProvider.System, today, ct));
-
-var root = new RootCommand("BedrockNovaProxy GitOps: validate, render and plan customer stacks; pick deploy targets; smoke-test a stage; report its cost; manage its API keys; rehearse it all locally.")
-    { validate, render, plan, targets, smoke, cost, keys, rehearse };
+var root = new RootCommand("BedrockNovaProxy GitOps: validate, render and plan customer stacks; pick deploy targets; smoke-test a stage; report its cost; manage its API keys.")
+    { validate, render, plan, targets, smoke, cost, keys };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {

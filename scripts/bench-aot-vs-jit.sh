@@ -7,5 +7,5 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 dotnet publish service -c Release -r linux-x64 -p:PublishAot=true -o "$work/aot" -nologo -v q
 dotnet publish service -c Release -r linux-x64 --self-contained false -p:PublishAot=false -o "$work/jit" -nologo -v q
-dotnet run --project loadtests -c Release -- coldstart --aot "$work/aot/BedrockNovaProxy" --jit "$work/jit/BedrockNovaProxy.dll" \
+dotnet run --project local -c Release -- coldstart --aot "$work/aot/BedrockNovaProxy" --jit "$work/jit/BedrockNovaProxy.dll" \
   --report loadtests/reports "$@"

@@ -1,4 +1,5 @@
 using System.Net;
+using BedrockNovaProxy.Aws;
 using BedrockNovaProxy.Bedrock;
 using BedrockNovaProxy.Configuration;
 using BedrockNovaProxy.Functions;

@@ -1,3 +1,5 @@
+using BedrockNovaProxy.Aws;
+
 namespace BedrockNovaProxy.Emulators.Bedrock;
 
 /// <summary>Configuration section "Emulator". Every knob has a per-request override marker in the prompt

@@ -1,3 +1,4 @@
+using BedrockNovaProxy.Aws;
 using BedrockNovaProxy.Emulators.Bedrock;
 
 var app = BedrockEmulatorApp.Build(args);

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using BedrockNovaProxy.Bedrock;
+using BedrockNovaProxy.Aws;
 using static BedrockNovaProxy.GitOps.Json.JsonNodes;
 
 namespace BedrockNovaProxy.GitOps.Aws;

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
-using BedrockNovaProxy.Bedrock;
+using BedrockNovaProxy.Aws;
+using BedrockNovaProxy.Cli;
+using BedrockNovaProxy.Customers;
 using BedrockNovaProxy.GitOps.Aws;
 using BedrockNovaProxy.GitOps.Cost;
 using BedrockNovaProxy.Telemetry;
@@ -34,7 +36,7 @@ public static class CostCommand
         }
 
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        if (CustomerFile.Load(repo, args.Config, today, error) is not { } config)
+        if (CustomerArgument.Load(repo, args.Config, today, error) is not { } config)
         {
             return Repository.Usage;
         }
@@ -116,7 +118,7 @@ public static class CostCommand
             output.WriteLine($"- [{a.Code}] {a.Text}");
         }
 
-        Report.Summarise(Markdown(heading, tables, notes, advice), args.Summary, environment);
+        StepSummary.Write(Markdown(heading, tables, notes, advice), args.Summary, environment);
         return Repository.Ok;
     }
 

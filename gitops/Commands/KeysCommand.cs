@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using BedrockNovaProxy.Auth;
-using BedrockNovaProxy.GitOps.Customers;
+using BedrockNovaProxy.Customers;
 using BedrockNovaProxy.GitOps.Keys;
 using BedrockNovaProxy.GitOps.Validation;
 using YamlDotNet.Core;
@@ -29,7 +29,7 @@ public static class KeysCommand
         var entry = new ApiKeyEntry
         {
             Name = name,
-            Sha256 = ApiKeys.HashOf(secret),
+            Sha256 = ApiKeyHash.Of(secret),
             Models = [.. (models ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)],
             RequestsPerMinute = requestsPerMinute,
             TokensPerMinute = tokensPerMinute,
@@ -47,7 +47,7 @@ public static class KeysCommand
 
     public static int List(Repository repo, string file, TextWriter output, TextWriter error, DateOnly today)
     {
-        if (CustomerFile.Load(repo, file, today, error) is not { } config)
+        if (CustomerArgument.Load(repo, file, today, error) is not { } config)
         {
             return Repository.Failed;
         }
@@ -78,7 +78,7 @@ public static class KeysCommand
     /// outside the edit are kept, a UTF-8 byte order mark included.</summary>
     private static int Edit(Repository repo, string file, DateOnly today, TextWriter error, Func<string, KeyFileEdit> edit, out string relative)
     {
-        relative = CustomerFile.Find(repo, file, error) ?? "";
+        relative = CustomerArgument.Find(repo, file, error) ?? "";
         if (relative.Length == 0)
         {
             return Repository.Usage;

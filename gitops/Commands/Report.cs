@@ -70,20 +70,6 @@ public static class Report
         return text.Append('\n').ToString();
     }
 
-    /// <summary>Writes the Markdown to <paramref name="file"/> when given, else appends it to GitHub's job summary when
-    /// the job has one; does nothing otherwise.</summary>
-    public static void Summarise(string markdown, string? file, Func<string, string?> environment)
-    {
-        if (file is not null)
-        {
-            File.WriteAllText(file, markdown);
-        }
-        else if (environment("GITHUB_STEP_SUMMARY") is { Length: > 0 } summary)
-        {
-            File.AppendAllText(summary, markdown + "\n");
-        }
-    }
-
     private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
 
     private static string Emoji(string status) => status switch

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using BedrockNovaProxy.Cli;
 
 namespace BedrockNovaProxy.GitOps.Commands;
 
@@ -13,18 +14,7 @@ public sealed class Repository(string root)
     public string Templates => Path.Combine(Root, "templates");
     public string Out => Path.Combine(Root, "out");
 
-    public static Repository Find(string? start = null)
-    {
-        for (var dir = new DirectoryInfo(start ?? Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "BedrockNovaProxy.sln")))
-            {
-                return new Repository(dir.FullName);
-            }
-        }
-
-        return new Repository(start ?? Directory.GetCurrentDirectory());
-    }
+    public static Repository Find(string? start = null) => new(RepositoryRoot.Find(start) ?? start ?? Directory.GetCurrentDirectory());
 
     /// <summary>A path as the repository names it: relative to the root, with forward slashes.</summary>
     public string Relative(string path) => Path.GetRelativePath(Root, Path.GetFullPath(path)).Replace('\\', '/');

@@ -1,5 +1,6 @@
 using System.Globalization;
-using BedrockNovaProxy.GitOps.Customers;
+using BedrockNovaProxy.Cli;
+using BedrockNovaProxy.Customers;
 using BedrockNovaProxy.GitOps.Smoke;
 
 namespace BedrockNovaProxy.GitOps.Commands;
@@ -24,7 +25,7 @@ public static class SmokeCommand
             return Repository.Usage;
         }
 
-        if (ParseDuration(args.Timeout) is not { } timeout)
+        if (!Durations.TryParse(args.Timeout, out var timeout))
         {
             error.WriteLine($"gitops: --timeout '{args.Timeout}' is not a positive duration (e.g. 500ms, 30s, 2m)");
             return Repository.Usage;
@@ -38,7 +39,7 @@ public static class SmokeCommand
         }
 
         CustomerConfig? config = null;
-        if (args.Config is { } file && (config = CustomerFile.Load(repo, file, today, error)) is null)
+        if (args.Config is { } file && (config = CustomerArgument.Load(repo, file, today, error)) is null)
         {
             return Repository.Usage;
         }
@@ -61,7 +62,7 @@ public static class SmokeCommand
         var verdict = Verdict(run);
         Report.Write(output, table);
         output.WriteLine(verdict);
-        Report.Summarise($"### gitops smoke\n\n{Report.Markdown(table)}**{verdict}**\n", args.Summary, environment);
+        StepSummary.Write($"### gitops smoke\n\n{Report.Markdown(table)}**{verdict}**\n", args.Summary, environment);
 
         if (run.Unreachable is { } why)
         {
@@ -91,17 +92,5 @@ public static class SmokeCommand
         return failed == 0
             ? $"all {passed} checks passed{(skipped > 0 ? $" ({skipped} skipped)" : "")}"
             : $"{failed} of {run.Results.Count} checks failed{(skipped > 0 ? $", {skipped} not run" : "")}";
-    }
-
-    /// <summary>"500ms", "30s", "2m"; null when it is none of these or not positive.</summary>
-    internal static TimeSpan? ParseDuration(string text)
-    {
-        var (number, unit) = text.EndsWith("ms", StringComparison.Ordinal) ? (text[..^2], 0.001)
-            : text.EndsWith('s') ? (text[..^1], 1.0)
-            : text.EndsWith('m') ? (text[..^1], 60.0)
-            : (text, double.NaN);
-        return double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) && value > 0 && !double.IsNaN(unit)
-            ? TimeSpan.FromSeconds(value * unit)
-            : null;
     }
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using BedrockNovaProxy.Catalog;
-using BedrockNovaProxy.GitOps.Customers;
+using BedrockNovaProxy.Customers;
 using BedrockNovaProxy.Telemetry;
 
 namespace BedrockNovaProxy.GitOps.Cost;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using BedrockNovaProxy.Customers;
 using BedrockNovaProxy.GitOps.Aws;
-using BedrockNovaProxy.GitOps.Customers;
 using static BedrockNovaProxy.GitOps.Json.JsonNodes;
 
 namespace BedrockNovaProxy.GitOps.Cost;

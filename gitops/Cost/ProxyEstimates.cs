@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
+using BedrockNovaProxy.Customers;
 using BedrockNovaProxy.GitOps.Aws;
-using BedrockNovaProxy.GitOps.Customers;
 using BedrockNovaProxy.Telemetry;
 using static BedrockNovaProxy.GitOps.Json.JsonNodes;
 
@@ -30,8 +30,8 @@ public static class ProxyEstimates
     /// <summary>Query id -> EMF metric. The cost is the proxy's estimate; the tokens let the advice price another model.</summary>
     public static readonly IReadOnlyList<(string Id, string Metric)> Queries = [("cost", "EstimatedCostUSD"), ("input", "InputTokens"), ("output", "OutputTokens")];
 
-    /// <summary>The dimension set the proxy's finest breakdown uses: Emf.RequestDimensions' last set.</summary>
-    public static IReadOnlyList<string> Dimensions => Emf.RequestDimensions[^1];
+    /// <summary>The dimension set the proxy's finest breakdown uses: MetricNames.RequestDimensions' last set.</summary>
+    public static IReadOnlyList<string> Dimensions => MetricNames.RequestDimensions[^1];
 
     public static Uri EndpointFor(string region) =>
         new($"https://monitoring.{region}.amazonaws.{(region.StartsWith("cn-", StringComparison.Ordinal) ? "com.cn" : "com")}/");

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using BedrockNovaProxy.GitOps.Customers;
+using BedrockNovaProxy.Customers;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;

@@ -13,7 +13,7 @@ public static class Targets
     /// <summary>Paths whose change builds a different artifact, so every environment's green gets it.</summary>
     private static readonly string[] ArtifactInputs =
     [
-        "service/", "apphost/ServiceDefaults/", "Directory.Build.props", "Directory.Packages.props", "global.json", "NuGet.config",
+        "service/", "common/", "servicedefaults/", "Directory.Build.props", "Directory.Packages.props", "global.json", "NuGet.config",
         "scripts/package-lambda.sh", "scripts/package-image.sh",
     ];
 

@@ -1,6 +1,6 @@
 using BedrockNovaProxy.Catalog;
+using BedrockNovaProxy.Customers;
 using BedrockNovaProxy.GitOps.Aws;
-using BedrockNovaProxy.GitOps.Customers;
 
 namespace BedrockNovaProxy.GitOps.Rendering;
 

@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BedrockNovaProxy.Catalog;
-using BedrockNovaProxy.GitOps.Customers;
+using BedrockNovaProxy.Customers;
 using static BedrockNovaProxy.GitOps.Json.JsonNodes;
 
 namespace BedrockNovaProxy.GitOps.Smoke;

@@ -1,4 +1,4 @@
-using BedrockNovaProxy.GitOps.Yaml;
+using BedrockNovaProxy.Customers;
 
 namespace BedrockNovaProxy.GitOps.Validation;
 

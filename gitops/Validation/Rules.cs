@@ -1,7 +1,6 @@
 using BedrockNovaProxy.Catalog;
+using BedrockNovaProxy.Customers;
 using BedrockNovaProxy.GitOps.Aws;
-using BedrockNovaProxy.GitOps.Customers;
-using BedrockNovaProxy.GitOps.Yaml;
 
 namespace BedrockNovaProxy.GitOps.Validation;
 
@@ -394,10 +393,9 @@ public static class Rules
     private static void CheckGate(CustomerConfig c, Report error)
     {
         var t = c.Gate.Thresholds;
-        double? Get(string key) => t.TryGetValue(key, out var v) ? v : null;
-        foreach (var (low, high) in new[] { ("p50_ms", "p95_ms"), ("p95_ms", "p99_ms") })
+        foreach (var (low, a, high, b) in new[] { ("p50_ms", t.P50Ms, "p95_ms", t.P95Ms), ("p95_ms", t.P95Ms, "p99_ms", t.P99Ms) })
         {
-            if (Get(low) is { } a && Get(high) is { } b && a > b)
+            if (a > b)
             {
                 error($"/gate/thresholds/{low}", "gate", $"gate threshold {low} ({a}) is above {high} ({b}); a percentile cannot exceed a higher one");
             }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using BedrockNovaProxy.GitOps.Yaml;
+using BedrockNovaProxy.Customers;
 using Json.Schema;
 
 namespace BedrockNovaProxy.GitOps.Validation;

@@ -1,6 +1,5 @@
 using System.Text.Json;
-using BedrockNovaProxy.GitOps.Customers;
-using BedrockNovaProxy.GitOps.Yaml;
+using BedrockNovaProxy.Customers;
 using YamlDotNet.Core;
 
 namespace BedrockNovaProxy.GitOps.Validation;

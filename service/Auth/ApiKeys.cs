@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
-using System.Text;
 using BedrockNovaProxy.Catalog;
+using BedrockNovaProxy.Limits;
 using BedrockNovaProxy.Configuration;
 
 namespace BedrockNovaProxy.Auth;
@@ -41,8 +41,8 @@ public sealed class ApiKeys(IReadOnlyList<ApiKey> keys, bool anonymous)
 
     public ApiKey? Find(string secret)
     {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(secret), hash);
+        Span<byte> hash = stackalloc byte[ApiKeyHash.Length];
+        ApiKeyHash.Compute(secret, hash);
         ApiKey? found = null;
         foreach (var key in keys)
         {
@@ -54,7 +54,4 @@ public sealed class ApiKeys(IReadOnlyList<ApiKey> keys, bool anonymous)
 
         return found;
     }
-
-    /// <summary>The hash to configure for a secret (what `gitops keys new` writes).</summary>
-    public static string HashOf(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 }

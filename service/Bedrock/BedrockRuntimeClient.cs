@@ -2,6 +2,7 @@ using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using BedrockNovaProxy.Aws;
 using BedrockNovaProxy.Bedrock.EventStream;
 
 namespace BedrockNovaProxy.Bedrock;

@@ -1,3 +1,5 @@
+using BedrockNovaProxy.Catalog;
+
 namespace BedrockNovaProxy.Configuration;
 
 /// <summary>Everything the proxy reads from configuration section "Proxy" (appsettings.json, environment variables
@@ -113,12 +115,6 @@ public sealed class ApiKeyOptions
 
     /// <summary>Tokens (input + output) per minute for this key; null or 0 means unlimited.</summary>
     public int? TokensPerMinute { get; set; }
-}
-
-public sealed class ModelAliasOptions
-{
-    public string Alias { get; set; } = "";
-    public string Model { get; set; } = "";
 }
 
 public sealed class BedrockOptions

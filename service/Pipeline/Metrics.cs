@@ -32,7 +32,7 @@ public sealed partial class Metrics(RequestDelegate next, ProxyConfiguration con
             if (metrics.ModelId is { } modelId)
             {
                 GenAi.Record(GenAi.OperationOf(metrics.Operation ?? operation), modelId, metrics.InputTokens, metrics.OutputTokens, elapsed,
-                    status >= 400 ? Emf.ErrorClass(status) : null);
+                    status >= 400 ? MetricNames.ErrorClass(status) : null);
             }
 
             // One line per request: what, how it ended, how long, how many tokens; never the prompt, answer or key.

@@ -20,36 +20,10 @@ public sealed record MetricsRecord(
     DateTimeOffset Timestamp);
 
 /// <summary>CloudWatch Embedded Metric Format (docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/
-/// CloudWatch_Embedded_Metric_Format_Specification.html): one JSON line per request, two directives. Metric names and
-/// dimensions are the contract with the rendered dashboards and alarms; keep them in step. Pure.</summary>
+/// CloudWatch_Embedded_Metric_Format_Specification.html): one JSON line per request, two directives, with the names and
+/// dimension sets of <see cref="MetricNames"/>. Pure.</summary>
 public static class Emf
 {
-    public static readonly string[] Metrics = ["Requests", "Errors", "Latency", "TimeToFirstToken", "InputTokens", "OutputTokens", "EstimatedCostUSD"];
-    /// <summary>Every set starts with the stage's identity, so green's load test never moves prod's alarms; the first
-    /// set is the stage's totals (alarms), the others break them down (dashboards).</summary>
-    public static readonly string[][] RequestDimensions =
-        [["Customer", "Environment", "Stage"], ["Customer", "Environment", "Stage", "Operation"], ["Customer", "Environment", "Stage", "ModelAlias", "Operation"]];
-
-    public static readonly string[][] ErrorDimensions = [["Customer", "Environment", "Stage", "ErrorClass"]];
-
-    /// <summary>Each metric's unit, as written in the directives.</summary>
-    public static readonly IReadOnlyDictionary<string, string> Units = new Dictionary<string, string>
-    {
-        ["Requests"] = "Count", ["Errors"] = "Count", ["Latency"] = "Milliseconds", ["TimeToFirstToken"] = "Milliseconds",
-        ["InputTokens"] = "Count", ["OutputTokens"] = "Count", ["EstimatedCostUSD"] = "None",
-    };
-
-    /// <summary>none, auth (401/403), throttled (429), client (other 4xx), timeout (504), upstream (other 5xx).</summary>
-    public static string ErrorClass(int status) => status switch
-    {
-        < 400 => "none",
-        401 or 403 => "auth",
-        429 => "throttled",
-        < 500 => "client",
-        504 => "timeout",
-        _ => "upstream",
-    };
-
     public static string Line(string @namespace, MetricsRecord r)
     {
         var buffer = new MemoryStream();
@@ -59,13 +33,13 @@ public static class Emf
             json.WriteStartObject("_aws");
             json.WriteNumber("Timestamp", r.Timestamp.ToUnixTimeMilliseconds());
             json.WriteStartArray("CloudWatchMetrics");
-            Directive(json, @namespace, RequestDimensions, [.. Metrics.Where(m => m switch
+            Directive(json, @namespace, MetricNames.RequestDimensions, [.. MetricNames.Metrics.Where(m => m switch
             {
                 "TimeToFirstToken" => r.TimeToFirstTokenMs is not null,
                 "EstimatedCostUSD" => r.EstimatedCostUsd is not null,
                 _ => true,
             })]);
-            Directive(json, @namespace, ErrorDimensions, ["Errors"]);
+            Directive(json, @namespace, MetricNames.ErrorDimensions, ["Errors"]);
             json.WriteEndArray();
             json.WriteEndObject();
             json.WriteString("Customer", r.Customer);
@@ -73,7 +47,7 @@ public static class Emf
             json.WriteString("Stage", r.Stage);
             json.WriteString("Operation", r.Operation);
             json.WriteString("ModelAlias", r.ModelAlias);
-            json.WriteString("ErrorClass", ErrorClass(r.Status));
+            json.WriteString("ErrorClass", MetricNames.ErrorClass(r.Status));
             json.WriteNumber("Requests", 1);
             json.WriteNumber("Errors", r.Status >= 400 ? 1 : 0);
             json.WriteNumber("Latency", Math.Round(r.LatencyMs, 3));
@@ -120,7 +94,7 @@ public static class Emf
         {
             json.WriteStartObject();
             json.WriteString("Name", name);
-            json.WriteString("Unit", Units[name]);
+            json.WriteString("Unit", MetricNames.Units[name]);
             json.WriteEndObject();
         }
 

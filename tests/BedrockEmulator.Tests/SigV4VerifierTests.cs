@@ -1,10 +1,9 @@
-extern alias service;
-
 using System.Text;
 using Amazon.Runtime;
+using BedrockNovaProxy.Aws;
 using BedrockNovaProxy.Emulators.Bedrock;
 using BedrockNovaProxy.Emulators.Bedrock.Auth;
-using ServiceSigner = service::BedrockNovaProxy.Bedrock.SigV4Signer;
+using ServiceSigner = BedrockNovaProxy.Aws.SigV4Signer;
 
 namespace BedrockNovaProxy.Emulators.Bedrock.Tests;
 

@@ -1,15 +1,14 @@
-extern alias service;
-
 using System.Net;
 using System.Text;
 using Amazon.Runtime;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
+using BedrockNovaProxy.Aws;
 using BedrockNovaProxy.Emulators.Bedrock.Auth;
 using BedrockNovaProxy.Emulators.Bedrock.Sts;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using ServiceSigner = service::BedrockNovaProxy.Bedrock.SigV4Signer;
-using ProxySts = service::BedrockNovaProxy.Bedrock.Sts;
+using ProxySts = BedrockNovaProxy.Bedrock.Sts;
+using ServiceSigner = BedrockNovaProxy.Aws.SigV4Signer;
 
 namespace BedrockNovaProxy.Emulators.Bedrock.Tests;
 
@@ -219,11 +218,11 @@ public sealed class StsEndpointTests : IAsyncLifetime
     private ProxySts.StsClient StsClient() =>
         new(_http, new ServiceSigner(Url, LocalCredentials.Region, ServiceSigner.StsSigningName), _clock);
 
-    private service::BedrockNovaProxy.Bedrock.BedrockRuntimeClient Bedrock(ImmutableCredentials credentials) =>
-        new(_http, new ServiceSigner(Url, LocalCredentials.Region), new service::BedrockNovaProxy.Bedrock.StaticAwsCredentialSource(credentials.AccessKey, credentials.SecretKey, credentials.Token),
+    private BedrockNovaProxy.Bedrock.BedrockRuntimeClient Bedrock(ImmutableCredentials credentials) =>
+        new(_http, new ServiceSigner(Url, LocalCredentials.Region), new BedrockNovaProxy.Aws.StaticAwsCredentialSource(credentials.AccessKey, credentials.SecretKey, credentials.Token),
             _clock, TimeSpan.FromMinutes(1));
 
-    private static service::BedrockNovaProxy.Bedrock.ConverseRequest Hello => new()
+    private static BedrockNovaProxy.Bedrock.ConverseRequest Hello => new()
     {
         Messages = [new() { Role = "user", Content = [new() { Text = "hello" }] }],
     };
@@ -237,7 +236,7 @@ public sealed class StsEndpointTests : IAsyncLifetime
 
         var answer = await Bedrock(assumed.ToImmutable()).ConverseAsync("amazon.nova-lite-v1:0", Hello, ct);
         _clock.Advance(TimeSpan.FromMinutes(15));
-        var expired = await Assert.ThrowsAsync<service::BedrockNovaProxy.Bedrock.BedrockException>(() =>
+        var expired = await Assert.ThrowsAsync<BedrockNovaProxy.Bedrock.BedrockException>(() =>
             Bedrock(assumed.ToImmutable()).ConverseAsync("amazon.nova-lite-v1:0", Hello, ct));
 
         Assert.Equal((session.AccessKeyId, "acme-7f3a", "proxy"), (assumed.AccessKeyId, session.ExternalId, session.SessionName));

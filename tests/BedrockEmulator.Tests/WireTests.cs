@@ -1,12 +1,10 @@
-extern alias service;
-
 using System.Buffers;
 using System.Text.Json.Nodes;
 using Amazon.Runtime.EventStreams;
 using BedrockNovaProxy.Catalog;
 using BedrockNovaProxy.Emulators.Bedrock.Conversation;
 using BedrockNovaProxy.Emulators.Bedrock.Wire;
-using ServiceDecoder = service::BedrockNovaProxy.Bedrock.EventStream.EventStreamDecoder;
+using ServiceDecoder = BedrockNovaProxy.Bedrock.EventStream.EventStreamDecoder;
 
 namespace BedrockNovaProxy.Emulators.Bedrock.Tests;
 

@@ -1,9 +1,10 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using BedrockNovaProxy.Aws;
 using BedrockNovaProxy.Bedrock;
+using BedrockNovaProxy.Customers;
 using BedrockNovaProxy.GitOps.Commands;
 using BedrockNovaProxy.GitOps.Cost;
-using BedrockNovaProxy.GitOps.Customers;
 using BedrockNovaProxy.GitOps.Validation;
 
 namespace BedrockNovaProxy.GitOps.Tests;

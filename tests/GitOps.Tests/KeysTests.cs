@@ -3,12 +3,11 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using BedrockNovaProxy.Auth;
 using BedrockNovaProxy.Configuration;
-using BedrockNovaProxy.Emulators.Stack;
+using BedrockNovaProxy.Customers;
+using BedrockNovaProxy.Local;
 using BedrockNovaProxy.GitOps.Commands;
-using BedrockNovaProxy.GitOps.Customers;
 using BedrockNovaProxy.GitOps.Keys;
 using BedrockNovaProxy.GitOps.Validation;
-using BedrockNovaProxy.GitOps.Yaml;
 using Microsoft.Extensions.Configuration;
 
 namespace BedrockNovaProxy.GitOps.Tests;
@@ -18,7 +17,7 @@ public class KeysTests
     private static readonly ApiKeyEntry Entry = new()
     {
         Name = "new-key",
-        Sha256 = ApiKeys.HashOf("sk-bnp-example"),
+        Sha256 = ApiKeyHash.Of("sk-bnp-example"),
         Models = ["gpt-4o"],
         RequestsPerMinute = 60,
     };
@@ -139,7 +138,7 @@ public class KeysTests
 
         var after = File.ReadAllText(path);
         Assert.DoesNotContain(key, after, StringComparison.Ordinal);
-        Assert.Contains($"sha256: \"{ApiKeys.HashOf(key)}\"", after, StringComparison.Ordinal);
+        Assert.Contains($"sha256: \"{ApiKeyHash.Of(key)}\"", after, StringComparison.Ordinal);
         // Byte for byte the same outside the new entry.
         var offset = Common(Encoding.UTF8.GetString(before), after);
         var inserted = after.Length - before.Length;
@@ -164,7 +163,7 @@ public class KeysTests
         Assert.Equal(Repository.Ok, code);
 
         // The stage's settings as the rendered stack sets them (EMF off: the test reads no stdout metrics).
-        var settings = ProxySettings.For(CustomerFile.Load(scratch.Repository, path, Repo.Today, TextWriter.Null)!, lambda: false)
+        var settings = ProxySettings.For(CustomerArgument.Load(scratch.Repository, path, Repo.Today, TextWriter.Null)!, lambda: false)
             .Where(kv => !kv.Key.StartsWith("Proxy__Telemetry__", StringComparison.Ordinal))
             .ToDictionary(kv => kv.Key.Replace("__", ":", StringComparison.Ordinal), kv => (string?)kv.Value);
         await using var stage = await InProcessStack.StartAsync(settings);
@@ -274,7 +273,7 @@ public class KeysTests
 
     private static ProxyConfiguration Proxy(Repository repo, string file)
     {
-        var config = CustomerFile.Load(repo, file, Repo.Today, TextWriter.Null) ?? throw new InvalidOperationException(file);
+        var config = CustomerArgument.Load(repo, file, Repo.Today, TextWriter.Null) ?? throw new InvalidOperationException(file);
         var settings = ProxySettings.For(config, lambda: false).Select(kv => KeyValuePair.Create(kv.Key.Replace("__", ":", StringComparison.Ordinal), (string?)kv.Value));
         return ProxyConfiguration.Load(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
     }

@@ -1,11 +1,9 @@
-extern alias emulator;
-
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Amazon.Runtime.Internal.Auth;
-using emulator::BedrockNovaProxy.Emulators.Bedrock.Auth;
+using BedrockNovaProxy.Emulators.Bedrock.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;

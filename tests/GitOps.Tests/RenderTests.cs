@@ -12,8 +12,7 @@ public class RenderTests
 {
     public static TheoryData<string> Examples => [.. Validator.Discover([Repo.Path("customers")]).Select(Repo.Real.Relative)];
 
-    internal static IReadOnlyList<ValidatedFile> Validated { get; } =
-        Validator.ForRepository(Repo.Real.Root, Repo.Today).ValidateAll(Validator.Discover([Repo.Path("customers")]));
+    internal static IReadOnlyList<ValidatedFile> Validated => Repo.Validated;
 
     internal static IReadOnlyList<RenderedFile> RenderExample(string file, Renderer? renderer = null)
     {

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
-using BedrockNovaProxy.Emulators.Stack;
+using BedrockNovaProxy.Local;
 using BedrockNovaProxy.GitOps.Commands;
 
 namespace BedrockNovaProxy.GitOps.Tests;
@@ -178,17 +178,6 @@ public class SmokeTests(Stacks stacks) : IClassFixture<Stacks>
         Assert.Equal(message, run.Error.Trim());
         Assert.Equal("", run.Output);
     }
-
-    [Theory]
-    [InlineData("30s", 30_000)]
-    [InlineData("500ms", 500)]
-    [InlineData("2m", 120_000)]
-    [InlineData("1.5s", 1_500)]
-    [InlineData("30", null)]
-    [InlineData("-1s", null)]
-    [InlineData("s", null)]
-    public void Durations_read_as_the_gate_writes_them(string text, int? milliseconds) =>
-        Assert.Equal(milliseconds, SmokeCommand.ParseDuration(text) is { } d ? (int)d.TotalMilliseconds : null);
 
     /// <summary>A port on 127.0.0.1 that nothing listens on: bound, then released.</summary>
     internal static int ClosedPort()

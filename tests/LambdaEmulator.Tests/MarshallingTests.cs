@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using BedrockNovaProxy.Emulators.Lambda.Events;
+using BedrockNovaProxy.Limits;
 using Microsoft.Extensions.Time.Testing;
 
 namespace BedrockNovaProxy.Emulators.Lambda.Tests;
@@ -95,7 +96,7 @@ public class MarshallingTests
     public void Throttles_with_a_burst_then_the_steady_rate()
     {
         var clock = new FakeTimeProvider();
-        var bucket = new BedrockNovaProxy.Auth.RateBucket(capacity: 3, refillPerSecond: 2, clock);
+        var bucket = new BedrockNovaProxy.Limits.RateBucket(capacity: 3, refillPerSecond: 2, clock);
 
         var burst = Enumerable.Range(0, 4).Select(_ => bucket.TryTake()).ToList();
         clock.Advance(TimeSpan.FromMilliseconds(499));

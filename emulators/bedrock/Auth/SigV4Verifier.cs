@@ -3,6 +3,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Amazon.Runtime.Internal.Auth;
+using BedrockNovaProxy.Aws;
 using BedrockNovaProxy.Emulators.Bedrock.Wire;
 
 namespace BedrockNovaProxy.Emulators.Bedrock.Auth;

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
+using BedrockNovaProxy.Aws;
 using BedrockNovaProxy.Emulators.Bedrock.Auth;
 
 namespace BedrockNovaProxy.Emulators.Bedrock.Sts;

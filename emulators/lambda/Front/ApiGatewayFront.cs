@@ -1,8 +1,9 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using BedrockNovaProxy.Emulators.Lambda.Events;
 using BedrockNovaProxy.Auth;
+using BedrockNovaProxy.Emulators.Lambda.Events;
 using BedrockNovaProxy.Emulators.Lambda.Runtime;
+using BedrockNovaProxy.Limits;
 
 namespace BedrockNovaProxy.Emulators.Lambda.Front;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Amazon.Runtime;
+using BedrockNovaProxy.Aws;
 
 namespace BedrockNovaProxy.Bedrock.Sts;
 

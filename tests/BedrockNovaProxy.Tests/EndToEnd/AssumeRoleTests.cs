@@ -1,15 +1,14 @@
-extern alias emulator;
-
 using System.ClientModel;
 using System.Net;
 using System.Text.Json;
+using BedrockNovaProxy.Aws;
+using LocalCredentials = BedrockNovaProxy.Aws.LocalCredentials;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using OpenAI.Chat;
 using OpenAI.Embeddings;
 using static BedrockNovaProxy.Tests.EndToEnd.EmbeddingsAndModelsTests;
-using LocalCredentials = emulator::BedrockNovaProxy.Emulators.Bedrock.LocalCredentials;
 
 namespace BedrockNovaProxy.Tests.EndToEnd;
 
@@ -105,9 +104,9 @@ public class AssumeRoleTests
         var expected = $"The proxy could not assume the role {Denied}: AWS STS answered AccessDenied (HTTP 403): User: {LocalCredentials.PrincipalArn} is not authorized to perform: sts:AssumeRole on resource: {Denied}";
 
         var sdk = await Assert.ThrowsAsync<ClientResultException>(() => system.OpenAi.GetChatClient("gpt-4o").CompleteChatAsync([new UserChatMessage("hi")], cancellationToken: ct));
-        using var buffered = await system.Http.PostAsync("v1/chat/completions", Json("""{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}"""), ct);
-        using var streamed = await system.Http.PostAsync("v1/chat/completions", Json("""{"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":"hi"}]}"""), ct);
-        using var embeddings = await system.Http.PostAsync("v1/embeddings", Json("""{"model":"text-embedding-3-small","input":"hi"}"""), ct);
+        using var buffered = await system.Http.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}"""), ct);
+        using var streamed = await system.Http.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":"hi"}]}"""), ct);
+        using var embeddings = await system.Http.PostAsync("v1/embeddings", JsonText("""{"model":"text-embedding-3-small","input":"hi"}"""), ct);
         using var ready = await system.Http.GetAsync("ready", ct);
 
         Assert.Equal(502, sdk.Status);
@@ -125,7 +124,7 @@ public class AssumeRoleTests
         Assert.Equal(0, system.BedrockStats.Requests);
         Assert.Equal(1, system.BedrockStats.StsErrors);
         clock.Advance(BedrockNovaProxy.Bedrock.Sts.AssumeRoleCredentialSource.FailureHoldOff);
-        using var later = await system.Http.PostAsync("v1/chat/completions", Json("""{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}"""), ct);
+        using var later = await system.Http.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}"""), ct);
         await ErrorTests.AssertError(later, 502, "server_error", null, "assume_role_failed");
         Assert.Equal(2, system.BedrockStats.StsErrors);
     }
@@ -138,7 +137,7 @@ public class AssumeRoleTests
         await using var system = await LocalSystem.StartAsync(Hosting.Kestrel, settings);
         var ct = TestContext.Current.CancellationToken;
 
-        using var response = await system.Http.PostAsync("v1/chat/completions", Json("""{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}"""), ct);
+        using var response = await system.Http.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}"""), ct);
 
         var error = await ErrorTests.AssertError(response, 503, "server_error", null, "assume_role_unavailable");
         Assert.StartsWith($"The proxy could not assume the role {Role}: AWS STS (http://127.0.0.1:1) could not be reached: ", error.GetProperty("message").GetString());

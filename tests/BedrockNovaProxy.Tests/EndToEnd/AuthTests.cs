@@ -37,7 +37,7 @@ public class AuthTests(LocalSystems systems)
         using var wrong = await anonymous.SendAsync(Get("v1/models", bearer: "sk-wrong-key-123456"), ct);
         using var viaHeader = await anonymous.SendAsync(Get("v1/models", apiKey: InProcessStack.ApiKey), ct);
         using var health = await anonymous.SendAsync(Get("health"), ct);
-        using var chat = await anonymous.PostAsync("v1/chat/completions", Json("""{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}"""), ct);
+        using var chat = await anonymous.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}"""), ct);
 
         await ErrorTests.AssertError(missing, 401, "invalid_request_error", null, "missing_api_key");
         var error = await ErrorTests.AssertError(wrong, 401, "invalid_request_error", null, "invalid_api_key");
@@ -57,9 +57,9 @@ public class AuthTests(LocalSystems systems)
         var ct = TestContext.Current.CancellationToken;
 
         using var models = await limited.GetAsync("v1/models", ct);
-        using var other = await limited.PostAsync("v1/chat/completions", Json("""{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}"""), ct);
-        using var allowed = await limited.PostAsync("v1/chat/completions", Json("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}"""), ct);
-        using var over = await limited.PostAsync("v1/chat/completions", Json("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}"""), ct);
+        using var other = await limited.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}"""), ct);
+        using var allowed = await limited.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}"""), ct);
+        using var over = await limited.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}"""), ct);
 
         var ids = (await Body(models)).RootElement.GetProperty("data").EnumerateArray().Select(m => m.GetProperty("id").GetString()).ToList();
         Assert.Equal(["gpt-4o-mini"], ids);

@@ -54,8 +54,8 @@ public class EmbeddingsAndModelsTests(LocalSystems systems)
         var system = await systems.GetAsync(hosting);
         var ct = TestContext.Current.CancellationToken;
 
-        using var asFloats = await system.Http.PostAsync("v1/embeddings", Json("""{"model":"text-embedding-3-small","input":"same text","encoding_format":"float"}"""), ct);
-        using var asBase64 = await system.Http.PostAsync("v1/embeddings", Json("""{"model":"text-embedding-3-small","input":"same text","encoding_format":"base64"}"""), ct);
+        using var asFloats = await system.Http.PostAsync("v1/embeddings", JsonText("""{"model":"text-embedding-3-small","input":"same text","encoding_format":"float"}"""), ct);
+        using var asBase64 = await system.Http.PostAsync("v1/embeddings", JsonText("""{"model":"text-embedding-3-small","input":"same text","encoding_format":"base64"}"""), ct);
 
         var floats = (await Body(asFloats)).RootElement.GetProperty("data")[0].GetProperty("embedding").EnumerateArray().Select(e => e.GetSingle()).ToArray();
         var bytes = Convert.FromBase64String((await Body(asBase64)).RootElement.GetProperty("data")[0].GetProperty("embedding").GetString()!);
@@ -96,7 +96,7 @@ public class EmbeddingsAndModelsTests(LocalSystems systems)
         Assert.Equal(System.Net.HttpStatusCode.OK, ready.StatusCode);
     }
 
-    internal static StringContent Json(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
+    internal static StringContent JsonText(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
 
     internal static async Task<System.Text.Json.JsonDocument> Body(HttpResponseMessage response) =>
         System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());

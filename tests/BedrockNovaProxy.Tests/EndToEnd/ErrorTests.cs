@@ -43,7 +43,7 @@ public class ErrorTests(LocalSystems systems)
         foreach (var stream in new[] { false, true })
         {
             using var response = await system.Http.PostAsync("v1/chat/completions",
-                Json($$"""{"model":"gpt-4o","stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"[[fault:{{fault}}]] hi"}]}"""), ct);
+                JsonText($$"""{"model":"gpt-4o","stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"[[fault:{{fault}}]] hi"}]}"""), ct);
 
             await AssertError(response, status, type, null, code);
             Assert.Equal(retryAfter, response.Headers.TryGetValues("Retry-After", out var values) ? values.Single() : null);
@@ -80,7 +80,7 @@ public class ErrorTests(LocalSystems systems)
         var system = await systems.GetAsync(Hosting.Kestrel);
         var path = body.Contains("text-embedding", StringComparison.Ordinal) ? "v1/embeddings" : "v1/chat/completions";
 
-        using var response = await system.Http.PostAsync(path, Json(body), TestContext.Current.CancellationToken);
+        using var response = await system.Http.PostAsync(path, JsonText(body), TestContext.Current.CancellationToken);
 
         var error = await AssertError(response, status, type, param, code);
         Assert.True(error.GetProperty("message").GetString()!.Contains(message, StringComparison.OrdinalIgnoreCase), $"{name}: {error}");
@@ -94,7 +94,7 @@ public class ErrorTests(LocalSystems systems)
         var big = $$"""{"model":"gpt-4o","messages":[{"role":"user","content":"{{new string('x', 2 * 1024 * 1024)}}"}]}""";
 
         // As curl does for large bodies: announce the body and wait, so the 413 arrives before the upload.
-        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions") { Content = Json(big) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions") { Content = JsonText(big) };
         request.Headers.ExpectContinue = true;
         using var response = await system.Http.SendAsync(request, TestContext.Current.CancellationToken);
 
@@ -122,7 +122,7 @@ public class ErrorTests(LocalSystems systems)
         var system = await systems.GetAsync(hosting);
 
         using var response = await system.Http.PostAsync("v1/chat/completions",
-            Json("""{"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":"[[fault:midstream-throttle]] one two three four"}]}"""), TestContext.Current.CancellationToken);
+            JsonText("""{"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":"[[fault:midstream-throttle]] one two three four"}]}"""), TestContext.Current.CancellationToken);
         var events = (await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))
             .Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Select(e => e["data: ".Length..]).ToList();
 
@@ -144,7 +144,7 @@ public class ErrorTests(LocalSystems systems)
         var cancelledBefore = system.BedrockStats.Cancelled;
         using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions")
         {
-            Content = Json("""{"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":"[[latency:ttft=0,tps=20]] [[tokens:2000]] go"}]}"""),
+            Content = JsonText("""{"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":"[[latency:ttft=0,tps=20]] [[tokens:2000]] go"}]}"""),
         };
 
         using (var response = await system.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct))
@@ -167,7 +167,7 @@ public class ErrorTests(LocalSystems systems)
             new Dictionary<string, string?> { ["Proxy:Bedrock:RequestTimeout"] = "00:00:30" }, clock);
         var ct = TestContext.Current.CancellationToken;
 
-        var call = system.Http.PostAsync("v1/chat/completions", Json("""{"model":"gpt-4o","messages":[{"role":"user","content":"[[fault:hang]]"}]}"""), ct);
+        var call = system.Http.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-4o","messages":[{"role":"user","content":"[[fault:hang]]"}]}"""), ct);
         await system.BedrockStats.WaitUntilAsync(s => s.InFlight == 1, ct);
         clock.Advance(TimeSpan.FromSeconds(31));
         using var response = await call;

@@ -42,15 +42,15 @@ public class ImageFetchTests
             ["Proxy:ImageFetch:AllowPrivateNetworks"] = "true", // the image server is on loopback
         });
         var ct = TestContext.Current.CancellationToken;
-        async Task<HttpResponseMessage> Ask(string url) => await system.Http.PostAsync("v1/chat/completions", Json(Body(url)), ct);
+        async Task<HttpResponseMessage> Ask(string url) => await system.Http.PostAsync("v1/chat/completions", JsonText(Body(url)), ct);
 
         using var fetched = await Ask($"{origin}/cat.png");
         Assert.Contains($"I see 1 image: png ({Png.Length} bytes).", await fetched.Content.ReadAsStringAsync(ct));
         // The Responses API's input_image goes through the same fetch policy.
-        using var viaResponses = await system.Http.PostAsync("v1/responses", Json(
+        using var viaResponses = await system.Http.PostAsync("v1/responses", JsonText(
             $$"""{"model":"gpt-4o","input":[{"role":"user","content":[{"type":"input_text","text":"what is it"},{"type":"input_image","image_url":"{{origin}}/cat.png"}]}]}"""), ct);
         Assert.Contains($"I see 1 image: png ({Png.Length} bytes).", await viaResponses.Content.ReadAsStringAsync(ct));
-        using var refusedViaResponses = await system.Http.PostAsync("v1/responses", Json(
+        using var refusedViaResponses = await system.Http.PostAsync("v1/responses", JsonText(
             $$"""{"model":"gpt-4o","input":[{"role":"user","content":[{"type":"input_image","image_url":"{{origin}}/huge.png"}]}]}"""), ct);
         await ErrorTests.AssertError(refusedViaResponses, 400, "invalid_request_error", "input[0].content[0].image_url", "image_too_large");
         await ErrorTests.AssertError(await Ask($"{origin}/huge.png"), 400, "invalid_request_error", ImageParam, "image_too_large");
@@ -73,8 +73,8 @@ public class ImageFetchTests
         });
         var ct = TestContext.Current.CancellationToken;
 
-        using var loopback = await system.Http.PostAsync("v1/chat/completions", Json(Body($"{images.Urls.First()}/cat.png")), ct);
-        using var metadata = await system.Http.PostAsync("v1/chat/completions", Json(Body("http://169.254.169.254/latest/meta-data/iam.png")), ct);
+        using var loopback = await system.Http.PostAsync("v1/chat/completions", JsonText(Body($"{images.Urls.First()}/cat.png")), ct);
+        using var metadata = await system.Http.PostAsync("v1/chat/completions", JsonText(Body("http://169.254.169.254/latest/meta-data/iam.png")), ct);
 
         var error = await ErrorTests.AssertError(loopback, 400, "invalid_request_error", ImageParam, "invalid_image_url");
         Assert.Contains("private, loopback or link-local", error.GetProperty("message").GetString());

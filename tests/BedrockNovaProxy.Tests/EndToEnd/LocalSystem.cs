@@ -1,11 +1,8 @@
-extern alias emulator;
-extern alias lambda;
-
 using System.ClientModel;
 using System.ClientModel.Primitives;
-using BedrockNovaProxy.Emulators.Stack;
-using emulator::BedrockNovaProxy.Emulators.Bedrock;
-using lambda::BedrockNovaProxy.Emulators.Lambda;
+using BedrockNovaProxy.Local;
+using BedrockNovaProxy.Emulators.Bedrock;
+using BedrockNovaProxy.Emulators.Lambda;
 using Microsoft.Extensions.DependencyInjection;
 using OpenAI;
 
@@ -39,7 +36,7 @@ public sealed class LocalSystem : IAsyncDisposable
 
     public EmulatorStats BedrockStats => _stack.BedrockStats;
 
-    public emulator::BedrockNovaProxy.Emulators.Bedrock.Sts.StsSessions StsSessions => _stack.StsSessions;
+    public BedrockNovaProxy.Emulators.Bedrock.Sts.StsSessions StsSessions => _stack.StsSessions;
 
     /// <summary>What the local Lambda and API Gateway did (Lambda modes only).</summary>
     public LambdaEmulatorStats? LambdaStats => _stack.LambdaStats;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using BedrockNovaProxy.Emulators.Stack;
+using BedrockNovaProxy.Local;
 using static BedrockNovaProxy.Tests.EndToEnd.EmbeddingsAndModelsTests;
 
 namespace BedrockNovaProxy.Tests.EndToEnd;
@@ -16,10 +16,10 @@ public class MetricsTests(LocalSystems systems)
         var system = await systems.GetAsync(hosting);
         var ct = TestContext.Current.CancellationToken;
 
-        using var chat = await system.Http.PostAsync("v1/chat/completions", Json("""{"model":"gpt-4o","messages":[{"role":"user","content":"count me"}]}"""), ct);
-        using var stream = await system.Http.PostAsync("v1/chat/completions", Json("""{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"stream me"}]}"""), ct);
+        using var chat = await system.Http.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-4o","messages":[{"role":"user","content":"count me"}]}"""), ct);
+        using var stream = await system.Http.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"stream me"}]}"""), ct);
         await stream.Content.ReadAsStringAsync(ct);
-        using var missing = await system.Http.PostAsync("v1/chat/completions", Json("""{"model":"gpt-99","messages":[{"role":"user","content":"x"}]}"""), ct);
+        using var missing = await system.Http.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-99","messages":[{"role":"user","content":"x"}]}"""), ct);
 
         var c = Line(system, chat);
         var s = Line(system, stream);

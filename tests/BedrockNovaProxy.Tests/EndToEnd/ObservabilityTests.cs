@@ -35,7 +35,7 @@ public class ObservabilityTests(LocalSystems systems)
         var system = await systems.GetAsync(Hosting.Kestrel);
 
         // gpt-3.5-turbo (Nova Micro) is called by this test only, so its span and measurements are this request's.
-        using var response = await system.Http.PostAsync("v1/chat/completions", Json("""{"model":"gpt-3.5-turbo","messages":[{"role":"user","content":"trace me"}]}"""), TestContext.Current.CancellationToken);
+        using var response = await system.Http.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-3.5-turbo","messages":[{"role":"user","content":"trace me"}]}"""), TestContext.Current.CancellationToken);
 
         var span = Assert.Single(spans, s => s.DisplayName == "chat amazon.nova-micro-v1:0");
         Assert.Equal(ActivityKind.Client, span.Kind);
@@ -54,7 +54,7 @@ public class ObservabilityTests(LocalSystems systems)
             new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Information" }, services: s => s.AddSingleton<ILoggerProvider>(logs));
         var ct = TestContext.Current.CancellationToken;
 
-        using var response = await system.Http.PostAsync("v1/chat/completions", Json("""{"model":"gpt-4o","messages":[{"role":"user","content":"a secret prompt"}]}"""), ct);
+        using var response = await system.Http.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-4o","messages":[{"role":"user","content":"a secret prompt"}]}"""), ct);
 
         var id = response.Headers.GetValues("x-request-id").Single();
         var line = Assert.Single(logs.Lines, l => l.Message.StartsWith("POST /v1/chat/completions answered 200", StringComparison.Ordinal));

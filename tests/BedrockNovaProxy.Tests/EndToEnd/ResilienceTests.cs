@@ -43,7 +43,7 @@ public class ResilienceTests(LocalSystems systems)
         }, clock);
         var ct = TestContext.Current.CancellationToken;
         Task<HttpResponseMessage> Send(string prompt, string model = "gpt-4o") => system.Http.PostAsync("v1/chat/completions",
-            Json($$"""{"model":"{{model}}","messages":[{"role":"user","content":"{{prompt}}"}]}"""), ct);
+            JsonText($$"""{"model":"{{model}}","messages":[{"role":"user","content":"{{prompt}}"}]}"""), ct);
 
         using var first = await Send("[[fault:unavailable]]");
         using var second = await Send("[[fault:unavailable]]");
@@ -72,7 +72,7 @@ public class ResilienceTests(LocalSystems systems)
         var ct = TestContext.Current.CancellationToken;
 
         var call = system.Http.PostAsync("v1/chat/completions",
-            Json($$"""{"model":"gpt-4o","stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"[[fault:hang]]"}]}"""), ct);
+            JsonText($$"""{"model":"gpt-4o","stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"[[fault:hang]]"}]}"""), ct);
         await system.BedrockStats.WaitUntilAsync(s => s.InFlight == 1, ct);
         clock.Advance(TimeSpan.FromSeconds(5));
         using var response = await call;
@@ -91,7 +91,7 @@ public class ResilienceTests(LocalSystems systems)
         using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions")
         {
             // Five tokens a second for 2000 tokens: the stream is still flowing when the fake clock moves.
-            Content = Json("""{"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":"[[latency:ttft=0,tps=5]] [[tokens:2000]] go"}]}"""),
+            Content = JsonText("""{"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":"[[latency:ttft=0,tps=5]] [[tokens:2000]] go"}]}"""),
         };
 
         using var response = await system.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
@@ -120,7 +120,7 @@ public class ResilienceTests(LocalSystems systems)
             lambda: o => o.FunctionTimeout = TimeSpan.FromSeconds(20));
         var ct = TestContext.Current.CancellationToken;
 
-        var call = system.Http.PostAsync("v1/chat/completions", Json("""{"model":"gpt-4o","messages":[{"role":"user","content":"[[fault:hang]]"}]}"""), ct);
+        var call = system.Http.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-4o","messages":[{"role":"user","content":"[[fault:hang]]"}]}"""), ct);
         await system.BedrockStats.WaitUntilAsync(s => s.InFlight == 1, ct);
         clock.Advance(TimeSpan.FromSeconds(18)); // 20 s function timeout less the 2 s margin; the platform's own cut is 2 s away
         using var response = await call;

@@ -298,7 +298,7 @@ public class ResponsesTests(LocalSystems systems)
     {
         var system = await systems.GetAsync(Hosting.Kestrel);
 
-        using var response = await system.Http.PostAsync("v1/responses", Json(body), TestContext.Current.CancellationToken);
+        using var response = await system.Http.PostAsync("v1/responses", JsonText(body), TestContext.Current.CancellationToken);
 
         var error = await ErrorTests.AssertError(response, status, "invalid_request_error", param, code);
         Assert.True(error.GetProperty("message").GetString()!.Contains(message, StringComparison.OrdinalIgnoreCase), $"{name}: {error}");
@@ -310,7 +310,7 @@ public class ResponsesTests(LocalSystems systems)
     {
         var system = await systems.GetAsync(hosting);
 
-        using var response = await system.Http.PostAsync("v1/responses", Json("""{"model":"gpt-4o","stream":true,"input":"name the <events>"}"""), TestContext.Current.CancellationToken);
+        using var response = await system.Http.PostAsync("v1/responses", JsonText("""{"model":"gpt-4o","stream":true,"input":"name the <events>"}"""), TestContext.Current.CancellationToken);
         var events = await Events(response);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -330,7 +330,7 @@ public class ResponsesTests(LocalSystems systems)
         var system = await systems.GetAsync(hosting);
 
         using var response = await system.Http.PostAsync("v1/responses",
-            Json("""{"model":"gpt-4o","stream":true,"input":"[[fault:midstream-throttle]] one two three four"}"""), TestContext.Current.CancellationToken);
+            JsonText("""{"model":"gpt-4o","stream":true,"input":"[[fault:midstream-throttle]] one two three four"}"""), TestContext.Current.CancellationToken);
         var events = await Events(response);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -351,7 +351,7 @@ public class ResponsesTests(LocalSystems systems)
     {
         var system = await systems.GetAsync(hosting);
 
-        using var response = await system.Http.PostAsync("v1/responses", Json("""{"model":"gpt-4o","stream":true,"input":"[[fault:throttle]] hi"}"""), TestContext.Current.CancellationToken);
+        using var response = await system.Http.PostAsync("v1/responses", JsonText("""{"model":"gpt-4o","stream":true,"input":"[[fault:throttle]] hi"}"""), TestContext.Current.CancellationToken);
 
         await ErrorTests.AssertError(response, 429, "rate_limit_error", null, "rate_limit_exceeded");
         Assert.Equal("1", response.Headers.GetValues("Retry-After").Single());
@@ -365,7 +365,7 @@ public class ResponsesTests(LocalSystems systems)
 
         using var get = await system.Http.GetAsync("v1/responses/resp_123", ct);
         using var delete = await system.Http.DeleteAsync("v1/responses/resp_123", ct);
-        using var cancel = await system.Http.PostAsync("v1/responses/resp_123/cancel", Json("{}"), ct);
+        using var cancel = await system.Http.PostAsync("v1/responses/resp_123/cancel", JsonText("{}"), ct);
         using var items = await system.Http.GetAsync("v1/responses/resp_123/input_items", ct);
 
         foreach (var response in new[] { get, delete, cancel, items })
@@ -391,7 +391,7 @@ public class ResponsesTests(LocalSystems systems)
 
         ResponseResult allowed = await client.CreateResponseAsync("gpt-4o-mini", "hi", cancellationToken: ct);
         var other = await Assert.ThrowsAsync<ClientResultException>(() => client.CreateResponseAsync("gpt-4o", "hi", cancellationToken: ct));
-        using var raw = await http.PostAsync("v1/responses", Json("""{"model":"gpt-4o","input":"hi"}"""), ct);
+        using var raw = await http.PostAsync("v1/responses", JsonText("""{"model":"gpt-4o","input":"hi"}"""), ct);
 
         Assert.Equal("You said: hi", allowed.GetOutputText());
         Assert.Equal(404, other.Status);
@@ -405,8 +405,8 @@ public class ResponsesTests(LocalSystems systems)
         var system = await systems.GetAsync(hosting);
         var ct = TestContext.Current.CancellationToken;
 
-        using var whole = await system.Http.PostAsync("v1/responses", Json("""{"model":"gpt-4o","input":"count me"}"""), ct);
-        using var stream = await system.Http.PostAsync("v1/responses", Json("""{"model":"gpt-4o-mini","stream":true,"input":"stream me"}"""), ct);
+        using var whole = await system.Http.PostAsync("v1/responses", JsonText("""{"model":"gpt-4o","input":"count me"}"""), ct);
+        using var stream = await system.Http.PostAsync("v1/responses", JsonText("""{"model":"gpt-4o-mini","stream":true,"input":"stream me"}"""), ct);
         await stream.Content.ReadAsStringAsync(ct);
 
         var w = Line(system, whole);

@@ -1,5 +1,6 @@
 using System.Text;
 using Amazon.Runtime;
+using BedrockNovaProxy.Aws;
 using BedrockNovaProxy.Bedrock;
 using BedrockNovaProxy.Bedrock.Sts;
 using BedrockNovaProxy.Translation;

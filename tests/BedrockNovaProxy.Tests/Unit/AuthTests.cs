@@ -1,5 +1,6 @@
 using BedrockNovaProxy.Auth;
 using BedrockNovaProxy.Configuration;
+using BedrockNovaProxy.Limits;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Time.Testing;
 
@@ -12,7 +13,7 @@ public class AuthUnitTests
     {
         var keys = ApiKeys.From(new AuthOptions
         {
-            Keys = [new() { Name = "a", Sha256 = ApiKeys.HashOf("sk-a") }, new() { Name = "b", Sha256 = ApiKeys.HashOf("sk-b"), Models = ["gpt-4o"] }],
+            Keys = [new() { Name = "a", Sha256 = ApiKeyHash.Of("sk-a") }, new() { Name = "b", Sha256 = ApiKeyHash.Of("sk-b"), Models = ["gpt-4o"] }],
         }, ChatRequestTranslatorTests.Models, TimeProvider.System);
 
         Assert.Equal("a", keys.Find("sk-a")?.Name);
@@ -21,7 +22,7 @@ public class AuthUnitTests
         Assert.Null(keys.Find(""));
         Assert.NotNull(keys.Find("sk-b")!.Models.Resolve("gpt-4o"));
         Assert.Null(keys.Find("sk-b")!.Models.Resolve("gpt-4o-mini"));
-        Assert.Equal("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", ApiKeys.HashOf("test"));
+        Assert.Equal("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", ApiKeyHash.Of("test"));
     }
 
     [Fact]
@@ -46,8 +47,8 @@ public class AuthUnitTests
     {
         { "no keys and not anonymous", [], "Proxy:Auth:Keys is empty" },
         { "a key, not its hash", ["Proxy:Auth:Keys:0:Name=a", "Proxy:Auth:Keys:0:Sha256=sk-live-123"], "Proxy:Auth:Keys:0:Sha256 must be 64 lower-case hex characters" },
-        { "the same key twice", ["Proxy:Auth:Keys:0:Name=a", $"Proxy:Auth:Keys:0:Sha256={ApiKeys.HashOf("x")}", "Proxy:Auth:Keys:1:Name=b", $"Proxy:Auth:Keys:1:Sha256={ApiKeys.HashOf("x")}"], "Proxy:Auth:Keys:1:Sha256 is the same key" },
-        { "keys and anonymous", ["Proxy:Auth:AllowAnonymous=true", "Proxy:Auth:Keys:0:Name=a", $"Proxy:Auth:Keys:0:Sha256={ApiKeys.HashOf("x")}"], "AllowAnonymous cannot be true" },
+        { "the same key twice", ["Proxy:Auth:Keys:0:Name=a", $"Proxy:Auth:Keys:0:Sha256={ApiKeyHash.Of("x")}", "Proxy:Auth:Keys:1:Name=b", $"Proxy:Auth:Keys:1:Sha256={ApiKeyHash.Of("x")}"], "Proxy:Auth:Keys:1:Sha256 is the same key" },
+        { "keys and anonymous", ["Proxy:Auth:AllowAnonymous=true", "Proxy:Auth:Keys:0:Name=a", $"Proxy:Auth:Keys:0:Sha256={ApiKeyHash.Of("x")}"], "AllowAnonymous cannot be true" },
     };
 
     [Theory]

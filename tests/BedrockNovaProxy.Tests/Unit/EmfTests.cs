@@ -15,7 +15,7 @@ public class EmfTests
     [InlineData(502, "upstream")]
     [InlineData(503, "upstream")]
     [InlineData(504, "timeout")]
-    public void Classifies_errors(int status, string errorClass) => Assert.Equal(errorClass, Emf.ErrorClass(status));
+    public void Classifies_errors(int status, string errorClass) => Assert.Equal(errorClass, MetricNames.ErrorClass(status));
 
     [Fact]
     public void Every_declared_metric_and_dimension_has_a_value_within_emf_limits()
@@ -32,7 +32,7 @@ public class EmfTests
             Assert.InRange(directive.GetProperty("Metrics").GetArrayLength(), 1, 100);
             foreach (var metric in directive.GetProperty("Metrics").EnumerateArray())
             {
-                Assert.Contains(metric.GetProperty("Name").GetString(), Emf.Metrics);
+                Assert.Contains(metric.GetProperty("Name").GetString(), MetricNames.Metrics);
                 Assert.Equal(JsonValueKind.Number, root.GetProperty(metric.GetProperty("Name").GetString()!).ValueKind);
             }
 
