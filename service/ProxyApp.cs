@@ -42,7 +42,7 @@ public static class ProxyApp
         services.TryAddSingleton<IAwsCredentialSource, DefaultAwsCredentialSource>();
         services.AddKeyedSingleton(IAwsCredentialSource.Bedrock, (sp, _) => BedrockCredentials(sp, configuration));
         services.AddSingleton(sp => new BedrockRuntimeClient(
-            CreateHttpClient(configuration.Options.Bedrock),
+            CreateHttpClient(configuration),
             new SigV4Signer(configuration.BedrockEndpoint, configuration.Region),
             sp.GetRequiredKeyedService<IAwsCredentialSource>(IAwsCredentialSource.Bedrock),
             sp.GetRequiredService<TimeProvider>(),
@@ -52,7 +52,10 @@ public static class ProxyApp
         services.AddSingleton<Images.ImageFetcher>();
         services.AddSingleton<Telemetry.PromptLog>();
         services.TryAddSingleton<Telemetry.IMetricsSink>(EmfEnabled(configuration, builder.Configuration) ? new Telemetry.StdoutMetricsSink() : new NoMetricsSink());
-        services.AddSingleton(sp => new Readiness(sp.GetRequiredKeyedService<IAwsCredentialSource>(IAwsCredentialSource.Bedrock), sp.GetRequiredService<TimeProvider>()));
+        // A failed probe names the CA bundle in force, the usual suspect when a TLS handshake fails.
+        var trusted = configuration.CaBundlePath is { } bundle ? $" The CAs trusted are those of {bundle} ({CaBundle.Keys})." : "";
+        services.AddSingleton(sp => new Readiness(sp.GetRequiredKeyedService<IAwsCredentialSource>(IAwsCredentialSource.Bedrock), sp.GetRequiredService<TimeProvider>(),
+            async ct => await sp.GetRequiredService<BedrockRuntimeClient>().ProbeAsync(ct).ConfigureAwait(false) is { } reason ? reason + trusted : null));
         services.AddSingleton<Health>();
         services.AddSingleton<Ready>();
         services.AddSingleton<Models>();
@@ -92,7 +95,7 @@ public static class ProxyApp
         }
 
         var time = services.GetRequiredService<TimeProvider>();
-        var sts = new Bedrock.Sts.StsClient(CreateHttpClient(configuration.Options.Bedrock),
+        var sts = new Bedrock.Sts.StsClient(CreateHttpClient(configuration),
             new SigV4Signer(role.StsEndpoint, role.SigningRegion, SigV4Signer.StsSigningName), time);
         return Bedrock.Sts.AssumeRoleCredentialSource.Create(new Bedrock.Sts.AssumeRoleRequest(role.RoleArn, role.SessionName, role.ExternalId),
             own, sts, time, services.GetRequiredService<ILogger<Bedrock.Sts.AssumeRoleCredentialSource>>());
@@ -106,18 +109,28 @@ public static class ProxyApp
         LambdaHosting.IsLambda(configuration) || !string.IsNullOrEmpty(configuration["ECS_CONTAINER_METADATA_URI_V4"]);
 
     /// <summary>One pooled client for the process: keep-alive connections, recycled every few minutes so DNS changes
-    /// are seen; HTTP/2 where the endpoint offers it. Timeouts are per call (BedrockRuntimeClient), not here.</summary>
-    private static HttpClient CreateHttpClient(BedrockOptions options) => new(new SocketsHttpHandler
+    /// are seen; HTTP/2 where the endpoint offers it by ALPN (Bedrock does), many streams on one connection. Timeouts are
+    /// per call (BedrockRuntimeClient), not here. With a CA bundle, the endpoints' certificates must chain to it.</summary>
+    private static HttpClient CreateHttpClient(ProxyConfiguration configuration)
     {
-        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
-        ConnectTimeout = options.ConnectTimeout,
-        AutomaticDecompression = DecompressionMethods.None,
-        EnableMultipleHttp2Connections = true,
-    })
-    {
-        Timeout = Timeout.InfiniteTimeSpan,
-        DefaultRequestVersion = HttpVersion.Version20,
-        DefaultVersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
-    };
+        var handler = new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+            ConnectTimeout = configuration.Options.Bedrock.ConnectTimeout,
+            AutomaticDecompression = DecompressionMethods.None,
+            EnableMultipleHttp2Connections = true,
+        };
+        if (configuration.TrustedRoots is { } roots)
+        {
+            handler.SslOptions.CertificateChainPolicy = CaBundle.Policy(roots);
+        }
+
+        return new HttpClient(handler)
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+            DefaultRequestVersion = HttpVersion.Version20,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+        };
+    }
 }
