@@ -44,7 +44,8 @@ public static class RuntimeApi
                 // The front reads this request's body as it arrives; answer the worker once it has all of it.
                 await done.Task.WaitAsync(context.RequestAborted);
                 queue.Finish(id);
-                return Results.Accepted();
+                // Cut at the deadline: what the worker wrote after it was not delivered.
+                return invocation.Expired.IsCancellationRequested ? UnknownRequest(id) : Results.Accepted();
             }
 
             using var buffer = new MemoryStream();
