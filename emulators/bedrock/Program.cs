@@ -1,7 +1,7 @@
 using BedrockNovaProxy.Aws;
 using BedrockNovaProxy.Emulators.Bedrock;
 
-var app = BedrockEmulatorApp.Build(args);
+await using var app = BedrockEmulatorApp.Build(args);
 await app.StartAsync();
 var endpoints = app.Services.GetRequiredService<BedrockNovaProxy.Emulators.Bedrock.Transport.EmulatorEndpoints>();
 Console.WriteLine($"Local Bedrock Runtime (region {app.Services.GetRequiredService<BedrockEmulatorOptions>().Region}) listening on:");
