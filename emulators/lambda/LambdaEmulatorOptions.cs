@@ -28,7 +28,7 @@ public sealed class LambdaEmulatorOptions
     /// <summary>The function's timeout: the invocation deadline handed to the worker.</summary>
     public TimeSpan FunctionTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>API Gateway's integration timeout for buffered responses (29 s by default).</summary>
+    /// <summary>A REST API's integration timeout for buffered responses (29 s by default). HTTP APIs wait 30 s.</summary>
     public TimeSpan IntegrationTimeout { get; set; } = TimeSpan.FromSeconds(29);
 
     /// <summary>Largest request and buffered response payload: Lambda's 6 MB synchronous invocation limit.</summary>

@@ -76,12 +76,15 @@ public class TimeoutAndErrorTests
     public async Task The_gateway_gives_up_on_a_function_slower_than_its_integration_timeout(EventFormat format, int seconds, HttpStatusCode status, string body)
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var (host, client, runtime) = await StartAsync(clock, o => (o.EventFormat, o.FunctionTimeout, o.IntegrationTimeout) = (format, TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(seconds)));
+        // The defaults: REST's 29 s integration timeout, HTTP API's 30 s.
+        var (host, client, runtime) = await StartAsync(clock, o => (o.EventFormat, o.FunctionTimeout) = (format, TimeSpan.FromMinutes(5)));
         await using var _ = host;
         var call = client.GetAsync("prod/slow", Ct);
         await NextAsync(runtime);
 
-        clock.Advance(TimeSpan.FromSeconds(seconds));
+        clock.Advance(TimeSpan.FromSeconds(seconds) - TimeSpan.FromMilliseconds(1));
+        Assert.False(call.IsCompleted);
+        clock.Advance(TimeSpan.FromMilliseconds(1));
 
         Assert.Equal((status, body), await Read(call));
     }

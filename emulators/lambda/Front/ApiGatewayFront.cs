@@ -109,12 +109,13 @@ public sealed class ApiGatewayFront(LambdaEmulatorOptions options, InvocationQue
         }
     }
 
-    /// <summary>How long the front waits for the function: a buffered REST integration 29 s (configurable), an HTTP API
-    /// 30 s; streamed REST and Function URLs as long as the function may run (its deadline answers first).</summary>
+    /// <summary>How long the front waits for the function: a buffered REST integration IntegrationTimeout (29 s), an HTTP
+    /// API 30 s (its default and maximum); streamed REST and Function URLs as long as the function may run (its deadline
+    /// answers first).</summary>
     private TimeSpan GatewayTimeout => options.EventFormat switch
     {
         EventFormat.RestApiV1 when !options.Streaming => options.IntegrationTimeout,
-        EventFormat.HttpApiV2 => HttpApiIntegrationTimeout < options.IntegrationTimeout ? HttpApiIntegrationTimeout : options.IntegrationTimeout,
+        EventFormat.HttpApiV2 => HttpApiIntegrationTimeout,
         _ => Timeout.InfiniteTimeSpan,
     };
 
