@@ -237,13 +237,13 @@ public class ChatRequestTranslatorTests
     [InlineData("tooluse_AbC.1:2-3", "tooluse_AbC.1:2-3")]
     [InlineData("id with spaces/and+signs", "id_with_spaces_and_signs")]
     public void Tool_call_ids_become_valid_tool_use_ids(string id, string expected) =>
-        Assert.Equal(expected, ChatRequestTranslator.ToolUseId(id));
+        Assert.Equal(expected, ChatContent.ToolUseId(id));
 
     [Fact]
     public void Long_tool_call_ids_stay_unique_and_within_64_characters()
     {
-        var a = ChatRequestTranslator.ToolUseId(new string('a', 70) + "1");
-        var b = ChatRequestTranslator.ToolUseId(new string('a', 70) + "2");
+        var a = ChatContent.ToolUseId(new string('a', 70) + "1");
+        var b = ChatContent.ToolUseId(new string('a', 70) + "2");
         Assert.NotEqual(a, b);
         Assert.All([a, b], id => Assert.True(id.Length <= 64));
     }
