@@ -1,26 +1,19 @@
-using System.Text.Json.Serialization.Metadata;
 using BedrockNovaProxy.Bedrock;
 using BedrockNovaProxy.Catalog;
 using BedrockNovaProxy.OpenAi;
 using BedrockNovaProxy.Pipeline;
 using BedrockNovaProxy.Telemetry;
 using BedrockNovaProxy.Translation;
-using Microsoft.AspNetCore.Http;
 
 namespace BedrockNovaProxy.Functions;
 
 /// <summary>POST /v1/chat/completions on Converse (JSON) or ConverseStream (Server-Sent Events), through
 /// <see cref="ConverseFlow"/>: a chat.completion, or chat.completion.chunk events ending with [DONE] (or with an error
 /// event and no [DONE], so that no client mistakes a cut answer for a whole one).</summary>
-public sealed class ChatCompletions(ConverseFlow flow, TimeProvider time) : IFunction, IConverseApi<ChatCompletionRequest>
+public sealed class ChatCompletions(ConverseFlow flow, TimeProvider time)
+    : ConverseFunction<ChatCompletionRequest>(flow, "chat.completions", OpenAiJsonContext.Default.ChatCompletionRequest)
 {
-    public string Operation => "chat.completions";
-
-    public JsonTypeInfo<ChatCompletionRequest> RequestType => OpenAiJsonContext.Default.ChatCompletionRequest;
-
-    public Task InvokeAsync(HttpContext context) => flow.RunAsync(context, this);
-
-    public async Task<IConverseAnswer> TranslateAsync(ChatCompletionRequest request, Func<ChatCompletionRequest, Task> prepare, ModelResolver models)
+    public override async Task<IConverseAnswer> TranslateAsync(ChatCompletionRequest request, Func<ChatCompletionRequest, Task> prepare, ModelResolver models)
     {
         await prepare(request).ConfigureAwait(false);
         return new Answer(ChatRequestTranslator.Translate(request, models), time);

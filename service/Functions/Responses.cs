@@ -1,11 +1,9 @@
-using System.Text.Json.Serialization.Metadata;
 using BedrockNovaProxy.Bedrock;
 using BedrockNovaProxy.Catalog;
 using BedrockNovaProxy.OpenAi;
 using BedrockNovaProxy.Pipeline;
 using BedrockNovaProxy.Telemetry;
 using BedrockNovaProxy.Translation;
-using Microsoft.AspNetCore.Http;
 
 namespace BedrockNovaProxy.Functions;
 
@@ -13,15 +11,10 @@ namespace BedrockNovaProxy.Functions;
 /// through <see cref="ConverseFlow"/>. The request is read as the chat completion it means, so models, key
 /// restrictions, customer policies, images, documents, retries and errors are those of chat completions, named in
 /// the Responses API's fields. Stateless: nothing is stored, and the answer says so (store: false).</summary>
-public sealed class Responses(ConverseFlow flow, TimeProvider time) : IFunction, IConverseApi<ResponsesRequest>
+public sealed class Responses(ConverseFlow flow, TimeProvider time)
+    : ConverseFunction<ResponsesRequest>(flow, "responses", OpenAiJsonContext.Default.ResponsesRequest)
 {
-    public string Operation => "responses";
-
-    public JsonTypeInfo<ResponsesRequest> RequestType => OpenAiJsonContext.Default.ResponsesRequest;
-
-    public Task InvokeAsync(HttpContext context) => flow.RunAsync(context, this);
-
-    public async Task<IConverseAnswer> TranslateAsync(ResponsesRequest request, Func<ChatCompletionRequest, Task> prepare, ModelResolver models)
+    public override async Task<IConverseAnswer> TranslateAsync(ResponsesRequest request, Func<ChatCompletionRequest, Task> prepare, ModelResolver models)
     {
         var draft = ResponsesRequestTranslator.ToChat(request);
         try
