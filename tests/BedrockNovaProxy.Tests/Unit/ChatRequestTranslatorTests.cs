@@ -137,11 +137,8 @@ public class ChatRequestTranslatorTests
 
     [Theory]
     [MemberData(nameof(Translations))]
-    public void Translates(string because, string request, string path, string expected)
-    {
-        var node = Select(Converse(request), path);
-        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), node), $"{because}: got {node?.ToJsonString()}");
-    }
+    public void Translates(string because, string request, string path, string expected) =>
+        TranslatorFixtures.AssertAt(Converse(request), path, expected, because);
 
     [Theory]
     [InlineData("gpt-4o", "amazon.nova-pro-v1:0")]
@@ -246,22 +243,5 @@ public class ChatRequestTranslatorTests
         var b = ChatContent.ToolUseId(new string('a', 70) + "2");
         Assert.NotEqual(a, b);
         Assert.All([a, b], id => Assert.True(id.Length <= 64));
-    }
-
-    /// <summary>Walks "a.b[0].c" (or "$" for the root) in a JSON tree.</summary>
-    private static JsonNode? Select(JsonNode root, string path)
-    {
-        if (path == "$")
-        {
-            return root;
-        }
-
-        var node = root;
-        foreach (var segment in JsonPath.Parse("$." + path))
-        {
-            node = segment is int i ? node![i] : node![(string)segment];
-        }
-
-        return node;
     }
 }
