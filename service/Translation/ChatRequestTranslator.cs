@@ -2,7 +2,6 @@ using System.Text.Json;
 using BedrockNovaProxy.Bedrock;
 using BedrockNovaProxy.Catalog;
 using BedrockNovaProxy.OpenAi;
-using static BedrockNovaProxy.Translation.RequestErrors;
 
 namespace BedrockNovaProxy.Translation;
 
@@ -51,13 +50,13 @@ public static class ChatRequestTranslator
     {
         if (string.IsNullOrEmpty(name))
         {
-            throw MissingModel();
+            throw RequestErrors.MissingModel();
         }
 
         var model = models.Resolve(name) ?? throw new OpenAiException(OpenAiError.ModelNotFound(name));
         if (model.Spec.Kind != ModelKind.Chat)
         {
-            throw Invalid($"The model `{name}` is an embedding model; use it with /v1/embeddings, not /v1/chat/completions.", "model", "model_not_supported");
+            throw RequestErrors.Invalid($"The model `{name}` is an embedding model; use it with /v1/embeddings, not /v1/chat/completions.", "model", "model_not_supported");
         }
 
         return model;
@@ -68,19 +67,19 @@ public static class ChatRequestTranslator
         if (request.N is { } n && n != 1)
         {
             throw n < 1
-                ? BelowMinimum("n", n)
-                : UnsupportedValue("n", $"n = {n} is not supported: Amazon Bedrock's Converse API returns one choice per request. Send n = 1, or send {n} requests.");
+                ? RequestErrors.BelowMinimum("n", n)
+                : RequestErrors.UnsupportedValue("n", $"n = {n} is not supported: Amazon Bedrock's Converse API returns one choice per request. Send n = 1, or send {n} requests.");
         }
 
         if (request.Logprobs == true || request.TopLogprobs is > 0)
         {
-            throw Unsupported(request.Logprobs == true ? "logprobs" : "top_logprobs",
+            throw RequestErrors.Unsupported(request.Logprobs == true ? "logprobs" : "top_logprobs",
                 "logprobs are not supported: Amazon Bedrock's Converse API does not return token log probabilities.");
         }
 
         if (!JsonHelpers.IsNullOrAbsent(request.Audio) || request.Modalities?.Contains("audio") == true)
         {
-            throw Unsupported(request.Modalities?.Contains("audio") == true ? "modalities" : "audio",
+            throw RequestErrors.Unsupported(request.Modalities?.Contains("audio") == true ? "modalities" : "audio",
                 "Audio output is not supported: Amazon Nova chat models answer with text only.");
         }
 
@@ -88,18 +87,18 @@ public static class ChatRequestTranslator
         {
             if (value is { } v && v != 0)
             {
-                throw Unsupported(param, $"{param} is not supported by Amazon Bedrock's Converse API; omit it or send 0.");
+                throw RequestErrors.Unsupported(param, $"{param} is not supported by Amazon Bedrock's Converse API; omit it or send 0.");
             }
         }
 
         if (request.LogitBias is { ValueKind: JsonValueKind.Object } bias && bias.EnumerateObject().Any())
         {
-            throw Unsupported("logit_bias", "logit_bias is not supported by Amazon Bedrock's Converse API.");
+            throw RequestErrors.Unsupported("logit_bias", "logit_bias is not supported by Amazon Bedrock's Converse API.");
         }
 
         if (!JsonHelpers.IsNullOrAbsent(request.Functions) || !JsonHelpers.IsNullOrAbsent(request.FunctionCall))
         {
-            throw Unsupported(JsonHelpers.IsNullOrAbsent(request.Functions) ? "function_call" : "functions",
+            throw RequestErrors.Unsupported(JsonHelpers.IsNullOrAbsent(request.Functions) ? "function_call" : "functions",
                 "The deprecated 'functions' and 'function_call' parameters are not supported; use 'tools' and 'tool_choice'.");
         }
     }
