@@ -108,7 +108,7 @@ public static class CostAdvice
             advice.Add(new("estimate-gap",
                 $"Cost Explorer bills ${Money(bedrock)} for Amazon Bedrock, the proxy estimates ${Money(usage.Total)}: a gap of {Percent(Math.Abs(bedrock - usage.Total) / bedrock)}. " +
                 "Other Bedrock use in the account, prices outside us-east-1 (the proxy's table is us-east-1's), cached-token discounts or models without a price " +
-                "in service/Telemetry/NovaPrices.cs explain such gaps."));
+                "in common/Telemetry/NovaPrices.cs explain such gaps."));
         }
 
         return advice;
