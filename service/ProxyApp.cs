@@ -51,11 +51,12 @@ public static class ProxyApp
         services.AddSingleton<Upstream>();
         services.AddSingleton<Images.ImageFetcher>();
         services.AddSingleton<Telemetry.PromptLog>();
-        services.TryAddSingleton<Telemetry.IMetricsSink>(EmfEnabled(configuration, builder.Configuration) ? new Telemetry.StdoutMetricsSink() : new NoMetricsSink());
+        services.TryAddSingleton<Telemetry.IMetricsSink>(EmfEnabled(configuration, builder.Configuration) ? new Telemetry.StdoutMetricsSink() : new Telemetry.NoMetricsSink());
         services.AddSingleton(sp => new Readiness(sp.GetRequiredKeyedService<IAwsCredentialSource>(IAwsCredentialSource.Bedrock), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<Health>();
         services.AddSingleton<Ready>();
         services.AddSingleton<Models>();
+        services.AddSingleton<ConverseFlow>();
         services.AddSingleton<ChatCompletions>();
         services.AddSingleton<Responses>();
         services.AddSingleton<StoredResponses>();

@@ -46,8 +46,8 @@ public sealed record SmokeRun(IReadOnlyList<CheckResult> Results, string? Unreac
     public bool Passed => Unreachable is null && Results.All(r => r.Outcome != Outcome.Fail);
 }
 
-/// <summary>The deployment test of the seed (scripts/test-deployment.py: health, models, chat) and more, over plain
-/// HTTP against a deployed stage. The key is sent, never echoed: what a check reports comes from status codes and
+/// <summary>The checks a deployed stage must pass (health, models, chat, and more), over plain HTTP against the
+/// stage. The key is sent, never echoed: what a check reports comes from status codes and
 /// error codes, with the key scrubbed from anything the server wrote.</summary>
 public sealed class SmokeTest(HttpClient http, TimeProvider time)
 {
