@@ -41,6 +41,13 @@ public static class ProxyApp
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IAwsCredentialSource, DefaultAwsCredentialSource>();
         services.AddKeyedSingleton(IAwsCredentialSource.Bedrock, (sp, _) => BedrockCredentials(sp, configuration));
+        if (configuration.AssumeRole is { } role)
+        {
+            // AWS's STS client, signed with the proxy's own credentials; the container disposes it.
+            services.AddSingleton(sp => new Bedrock.Sts.StsClient(role.StsEndpoint, role.SigningRegion,
+                sp.GetRequiredService<IAwsCredentialSource>(), sp.GetRequiredService<TimeProvider>(), configuration.Options.Bedrock.ConnectTimeout));
+        }
+
         services.AddSingleton(sp => new BedrockRuntimeClient(
             CreateHttpClient(configuration.Options.Bedrock),
             new SigV4Signer(configuration.BedrockEndpoint, configuration.Region),
@@ -92,11 +99,9 @@ public static class ProxyApp
             return own;
         }
 
-        var time = services.GetRequiredService<TimeProvider>();
-        var sts = new Bedrock.Sts.StsClient(CreateHttpClient(configuration.Options.Bedrock),
-            new SigV4Signer(role.StsEndpoint, role.SigningRegion, SigV4Signer.StsSigningName), time);
         return Bedrock.Sts.AssumeRoleCredentialSource.Create(new Bedrock.Sts.AssumeRoleRequest(role.RoleArn, role.SessionName, role.ExternalId),
-            own, sts, time, services.GetRequiredService<ILogger<Bedrock.Sts.AssumeRoleCredentialSource>>());
+            services.GetRequiredService<Bedrock.Sts.StsClient>(), services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<ILogger<Bedrock.Sts.AssumeRoleCredentialSource>>());
     }
 
     /// <summary>EMF lines are only useful where stdout reaches CloudWatch Logs: on Lambda and ECS unless told otherwise.</summary>
