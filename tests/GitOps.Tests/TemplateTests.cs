@@ -1,6 +1,8 @@
 using BedrockNovaProxy.Customers;
+using BedrockNovaProxy.GitOps.CloudFormation;
 using BedrockNovaProxy.GitOps.Rendering;
 using Scriban.Runtime;
+using YamlDotNet.RepresentationModel;
 
 namespace BedrockNovaProxy.GitOps.Tests;
 
@@ -113,5 +115,52 @@ public class TemplateTests
     {
         var rendered = Render("{{ capture pair ~}}\nx: 1\ny: 2\n{{- end }}\na:\n  {{ pair }}\nb:\n    {{ pair }}\n");
         Assert.Equal("a:\n  x: 1\n  y: 2\nb:\n    x: 1\n    y: 2\n", Renderer.Tidy(rendered));
+    }
+
+    [Fact]
+    public void A_resource_added_as_the_guide_says_renders_with_its_policy_and_passes_the_checks()
+    {
+        // docs/gitops.md, "Adding a resource": a part at column 0, one include under Resources, its policy in proxy-policies.
+        using var scratch = Repo.Scratch(("templates/parts/sessions.yaml.sbn-txt", """
+            SessionsTable:
+              Type: AWS::DynamoDB::Table
+              Properties:
+                TableName: {{ stack.name }}-sessions
+                BillingMode: PAY_PER_REQUEST
+                AttributeDefinitions:
+                  - AttributeName: id
+                    AttributeType: S
+                KeySchema:
+                  - AttributeName: id
+                    KeyType: HASH
+
+            """));
+        Edit(scratch.Path("templates", "stack.yaml.sbn-txt"), "Outputs:\n", "  {{ include 'parts/sessions.yaml.sbn-txt' }}\nOutputs:\n");
+        Edit(scratch.Path("templates", "parts", "proxy-policies.yaml.sbn-txt"), "{{ if security.encryption.enabled }}", """
+            - PolicyName: sessions
+              PolicyDocument:
+                Version: "2012-10-17"
+                Statement:
+                  - Effect: Allow
+                    Action:
+                      - dynamodb:GetItem
+                      - dynamodb:PutItem
+                    Resource: !GetAtt SessionsTable.Arn
+            {{ if security.encryption.enabled }}
+            """);
+
+        var stack = CfnTemplate.Parse(RenderTests.RenderExample("customers/acme/prod.yaml", Renderer.ForRepository(scratch.Repository.Root)).Single(f => f.Path == "stack.yaml").Text, "stack.yaml");
+        var table = stack.Resources.Single(r => r.LogicalId == "SessionsTable");
+        Assert.Equal("AWS::DynamoDB::Table", table.Type);
+        Assert.Equal("acme-prod-sessions", CfnTemplate.Scalar(CfnTemplate.Child(table.Node, "Properties")!, "TableName"));
+        var policies = (YamlSequenceNode)CfnTemplate.Child(CfnTemplate.Child(stack.Resources.Single(r => r.LogicalId == "FunctionRole").Node, "Properties")!, "Policies")!;
+        Assert.Contains("sessions", policies.Select(p => CfnTemplate.Scalar(p, "PolicyName")));
+    }
+
+    private static void Edit(string path, string find, string replace)
+    {
+        var text = File.ReadAllText(path);
+        Assert.Contains(find, text, StringComparison.Ordinal);
+        File.WriteAllText(path, text.Replace(find, replace, StringComparison.Ordinal));
     }
 }
