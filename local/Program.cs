@@ -41,8 +41,9 @@ var jit = new Option<FileInfo>("--jit") { Description = "The framework-dependent
 var runs = new Option<int>("--runs") { Description = "Cold starts per build.", DefaultValueFactory = _ => 5 };
 var burst = new Option<int>("--burst") { Description = "Invocations after the cold start, for throughput and memory.", DefaultValueFactory = _ => 400 };
 var coldReport = new Option<DirectoryInfo>("--report") { Description = "Folder for coldstart.md.", DefaultValueFactory = _ => new DirectoryInfo("loadtests/reports/coldstart") };
-var coldStart = new Command("coldstart", "Cold start, throughput and memory of the Lambda worker: Native AOT against JIT.") { aot, jit, runs, burst, coldReport };
-coldStart.SetAction((r, ct) => ColdStart.RunAsync(r.GetValue(aot)!.FullName, r.GetValue(jit)!.FullName, r.GetValue(runs), r.GetValue(burst), r.GetValue(coldReport)!, ct));
+var assumeRole = new Option<bool>("--assume-role") { Description = "Sign Bedrock calls with a role the worker assumes at the local STS first (Proxy:Bedrock:AssumeRoleArn)." };
+var coldStart = new Command("coldstart", "Cold start, throughput and memory of the Lambda worker: Native AOT against JIT.") { aot, jit, runs, burst, coldReport, assumeRole };
+coldStart.SetAction((r, ct) => ColdStart.RunAsync(r.GetValue(aot)!.FullName, r.GetValue(jit)!.FullName, r.GetValue(runs), r.GetValue(burst), r.GetValue(coldReport)!, r.GetValue(assumeRole), ct));
 
 var rehearseFile = new Argument<string>("file") { Description = "The customer file (customers/<customer>/<environment>.yaml)." };
 var rehearseDuration = new Option<string?>("--duration") { Description = "Load gate duration instead of the file's gate.duration (30s, 2m)." };

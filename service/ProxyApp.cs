@@ -41,6 +41,15 @@ public static class ProxyApp
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IAwsCredentialSource, DefaultAwsCredentialSource>();
         services.AddKeyedSingleton(IAwsCredentialSource.Bedrock, (sp, _) => BedrockCredentials(sp, configuration));
+        if (configuration.AssumeRole is { } role)
+        {
+            // AWS's STS client, signed with the proxy's own credentials; the container disposes it.
+            // With a CA bundle, STS's certificate must chain to it too (through a client of the proxy's own).
+            services.AddSingleton(sp => new Bedrock.Sts.StsClient(role.StsEndpoint, role.SigningRegion,
+                sp.GetRequiredService<IAwsCredentialSource>(), sp.GetRequiredService<TimeProvider>(), configuration.Options.Bedrock.ConnectTimeout,
+                configuration.TrustedRoots is null ? null : new TrustingHttpClientFactory(configuration)));
+        }
+
         services.AddSingleton(sp => new BedrockRuntimeClient(
             CreateHttpClient(configuration),
             new SigV4Signer(configuration.BedrockEndpoint, configuration.Region),
@@ -51,7 +60,7 @@ public static class ProxyApp
         services.AddSingleton<Upstream>();
         services.AddSingleton<Images.ImageFetcher>();
         services.AddSingleton<Telemetry.PromptLog>();
-        services.TryAddSingleton<Telemetry.IMetricsSink>(EmfEnabled(configuration, builder.Configuration) ? new Telemetry.StdoutMetricsSink() : new NoMetricsSink());
+        services.TryAddSingleton<Telemetry.IMetricsSink>(EmfEnabled(configuration, builder.Configuration) ? new Telemetry.StdoutMetricsSink() : new Telemetry.NoMetricsSink());
         // A failed probe names the CA bundle in force, the usual suspect when a TLS handshake fails.
         var trusted = configuration.CaBundlePath is { } bundle ? $" The CAs trusted are those of {bundle} ({CaBundle.Keys})." : "";
         services.AddSingleton(sp => new Readiness(sp.GetRequiredKeyedService<IAwsCredentialSource>(IAwsCredentialSource.Bedrock), sp.GetRequiredService<TimeProvider>(),
@@ -59,6 +68,7 @@ public static class ProxyApp
         services.AddSingleton<Health>();
         services.AddSingleton<Ready>();
         services.AddSingleton<Models>();
+        services.AddSingleton<ConverseFlow>();
         services.AddSingleton<ChatCompletions>();
         services.AddSingleton<Responses>();
         services.AddSingleton<StoredResponses>();
@@ -94,11 +104,9 @@ public static class ProxyApp
             return own;
         }
 
-        var time = services.GetRequiredService<TimeProvider>();
-        var sts = new Bedrock.Sts.StsClient(CreateHttpClient(configuration),
-            new SigV4Signer(role.StsEndpoint, role.SigningRegion, SigV4Signer.StsSigningName), time);
         return Bedrock.Sts.AssumeRoleCredentialSource.Create(new Bedrock.Sts.AssumeRoleRequest(role.RoleArn, role.SessionName, role.ExternalId),
-            own, sts, time, services.GetRequiredService<ILogger<Bedrock.Sts.AssumeRoleCredentialSource>>());
+            services.GetRequiredService<Bedrock.Sts.StsClient>(), services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<ILogger<Bedrock.Sts.AssumeRoleCredentialSource>>());
     }
 
     /// <summary>EMF lines are only useful where stdout reaches CloudWatch Logs: on Lambda and ECS unless told otherwise.</summary>
@@ -132,5 +140,11 @@ public static class ProxyApp
             DefaultRequestVersion = HttpVersion.Version20,
             DefaultVersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
         };
+    }
+
+    /// <summary>Hands AWS's STS client the proxy's HttpClient, whose TLS trusts the CA bundle only.</summary>
+    private sealed class TrustingHttpClientFactory(ProxyConfiguration configuration) : Amazon.Runtime.HttpClientFactory
+    {
+        public override HttpClient CreateHttpClient(Amazon.Runtime.IClientConfig clientConfig) => ProxyApp.CreateHttpClient(configuration);
     }
 }

@@ -7,13 +7,12 @@ using Amazon.Util;
 
 namespace BedrockNovaProxy.Aws;
 
-// SigV4 with AWSSDK.Core's own signer: Bedrock Runtime (signing name "bedrock"), STS ("sts"), and any other AWS API by
-// its signing name (the gitops CLI signs Cost Explorer "ce" and CloudWatch "monitoring" with it). AWSSDK.Core canonicalises the
+// SigV4 with AWSSDK.Core's own signer: Bedrock Runtime (signing name "bedrock"), and any other AWS API by its signing
+// name (the gitops CLI signs Cost Explorer "ce" and CloudWatch "monitoring" with it). AWSSDK.Core canonicalises the
 // request, including the double-encoded path that a model id with ':' or '/' needs (%3A -> %253A).
 public sealed class SigV4Signer(Uri endpoint, string region, string signingName = SigV4Signer.SigningName)
 {
     public const string SigningName = "bedrock";
-    public const string StsSigningName = "sts";
     private readonly SigningConfig _config = new(endpoint, region, signingName);
     private readonly AWS4Signer _signer = new(signPayload: true);
 

@@ -8,15 +8,15 @@ namespace BedrockNovaProxy.GitOps.Cost;
 /// <summary>One piece of advice: a stable code (tests, docs/gitops.md) and the sentence, with the figures behind it.</summary>
 public sealed record Advice(string Code, string Text);
 
-/// <summary>The seed's optimize-costs.sh and cost-monitor.py tips (reserved capacity, Lambda memory, log retention,
-/// a $100 threshold), made concrete: each rule fires only when the figures and the customer file show it applies,
+/// <summary>The usual cost tips (reserved capacity, Lambda memory, log retention, a $100 monthly threshold), made
+/// concrete: each rule fires only when the figures and the customer file show it applies,
 /// and says what to change, in the file's own keys, and what it is worth. Pure.</summary>
 public static class CostAdvice
 {
-    /// <summary>The seed's cost-monitor.py flags more than $100 a month.</summary>
+    /// <summary>Spend above $100 a month is flagged.</summary>
     public const decimal DefaultMonthlyThreshold = 100m;
 
-    /// <summary>The seed's optimize-costs.sh: Lambda memory above 1024 MB comes down, log retention goes to 30 days.</summary>
+    /// <summary>Lambda memory above 1024 MB comes down; log retention goes to 30 days.</summary>
     public const int SeedMemoryMb = 1024, SeedRetentionDays = 30;
 
     public const double LambdaShare = 0.25, DominantAliasShare = 0.5, GapShare = 0.25, InputHeavyRatio = 10;
@@ -108,7 +108,7 @@ public static class CostAdvice
             advice.Add(new("estimate-gap",
                 $"Cost Explorer bills ${Money(bedrock)} for Amazon Bedrock, the proxy estimates ${Money(usage.Total)}: a gap of {Percent(Math.Abs(bedrock - usage.Total) / bedrock)}. " +
                 "Other Bedrock use in the account, prices outside us-east-1 (the proxy's table is us-east-1's), cached-token discounts or models without a price " +
-                "in service/Telemetry/NovaPrices.cs explain such gaps."));
+                "in common/Telemetry/NovaPrices.cs explain such gaps."));
         }
 
         return advice;

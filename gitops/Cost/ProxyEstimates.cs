@@ -7,7 +7,7 @@ using static BedrockNovaProxy.GitOps.Json.JsonNodes;
 namespace BedrockNovaProxy.GitOps.Cost;
 
 /// <summary>The proxy's own figures for one stage, model alias and operation over the period: its estimated Bedrock
-/// cost (service/Telemetry/NovaPrices.cs) and the tokens behind it.</summary>
+/// cost (common/Telemetry/NovaPrices.cs) and the tokens behind it.</summary>
 public sealed record AliasUsage(string Stage, string ModelAlias, string Operation, decimal EstimatedUsd, long InputTokens, long OutputTokens);
 
 /// <summary>What the proxy's metrics say, and what CloudWatch added about the query (partial data, limits).</summary>

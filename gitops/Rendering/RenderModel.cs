@@ -5,8 +5,9 @@ using BedrockNovaProxy.GitOps.Aws;
 namespace BedrockNovaProxy.GitOps.Rendering;
 
 /// <summary>What the templates see: the customer file's sections at the top level (customer.name, deployment.vpc...)
-/// and <c>stack</c>, the facts derived from them in C# where Liquid would be clumsy or where the proxy's own code is the
-/// source (model ARNs, the proxy's environment, metric names). Templates read members in snake_case.</summary>
+/// and <c>stack</c>, the facts derived from them in C# where a template would be clumsy or where the proxy's own code is
+/// the source (model ARNs, the proxy's environment, metric names). Templates read a read-only copy of it with snake_case
+/// names (<see cref="TemplateSurface"/>).</summary>
 public sealed class RenderModel(CustomerConfig config, StackFacts stack)
 {
     public CustomerSection Customer => config.Customer;

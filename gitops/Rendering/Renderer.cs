@@ -6,48 +6,21 @@ using System.Text.Json.Nodes;
 using BedrockNovaProxy.Customers;
 using BedrockNovaProxy.GitOps.CloudFormation;
 using BedrockNovaProxy.GitOps.Kubernetes;
-using Fluid;
-using Fluid.Values;
-using Microsoft.Extensions.FileProviders;
 
 namespace BedrockNovaProxy.GitOps.Rendering;
 
-/// <summary>A template could not be rendered into a sound file: a Liquid error, an undefined variable, or a self-check
-/// of the output that failed.</summary>
+/// <summary>A template could not be rendered into a sound file: a template error (syntax, or an undefined variable,
+/// member or function, at its file:line:column), or a self-check of the output that failed.</summary>
 public sealed class RenderException(string message) : Exception(message);
 
 /// <summary>One rendered file, relative to out/&lt;customer&gt;/&lt;environment&gt;/.</summary>
 public sealed record RenderedFile(string Path, string Text);
 
-/// <summary>Renders a validated customer configuration through the Liquid templates in templates/ (Fluid), then checks
-/// its own output and refuses to return a broken stack. Deterministic: the same inputs give the same bytes.</summary>
-public sealed class Renderer
+/// <summary>Renders a validated customer configuration through the Scriban templates in templates/, then checks its
+/// own output and refuses to return a broken stack. Deterministic: the same inputs give the same bytes.</summary>
+public sealed class Renderer(string templatesRoot)
 {
-    private static readonly FluidParser Parser = new();
-    private readonly TemplateOptions _options;
-    private readonly string _root;
-
-    public Renderer(string templatesRoot)
-    {
-        _root = Path.GetFullPath(templatesRoot);
-        _options = new TemplateOptions
-        {
-            FileProvider = new PhysicalFileProvider(_root),
-            MemberAccessStrategy = new UnsafeMemberAccessStrategy { MemberNameStrategy = MemberNameStrategies.SnakeCase },
-            StrictFilters = true,
-            MaxSteps = 1_000_000,
-            JsonSerializerOptions = new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping },
-        };
-        // Fluid has no auto-indent for includes: {% capture x %}{% include 'p' %}{% endcapture %}{{ x | indent: 4 }}.
-        _options.Filters.AddFilter("indent", (input, args, _) =>
-        {
-            var pad = new string(' ', (int)args.At(0).ToNumberValue());
-            return new StringValue(input.ToStringValue().TrimEnd('\n').Replace("\n", "\n" + pad, StringComparison.Ordinal));
-        });
-        // A YAML/JSON double-quoted scalar for any string (quotes, backslashes, non-ASCII kept readable).
-        _options.Filters.AddFilter("quote", (input, _, _) =>
-            new StringValue(JsonSerializer.Serialize(input.ToStringValue(), _options.JsonSerializerOptions)));
-    }
+    private readonly Templates _templates = new(templatesRoot);
 
     public static Renderer ForRepository(string repositoryRoot) => new(Path.Combine(repositoryRoot, "templates"));
 
@@ -60,26 +33,26 @@ public sealed class Renderer
 
         if (config.Monitoring.Cloudwatch.DashboardEnabled)
         {
-            var dashboard = JsonNode.Parse(RenderTemplate("dashboard.json.liquid", model), documentOptions: new JsonDocumentOptions { AllowTrailingCommas = false })
-                ?? throw new RenderException("dashboard.json.liquid rendered nothing.");
+            var dashboard = JsonNode.Parse(RenderTemplate("dashboard.json.sbn-txt", model), documentOptions: new JsonDocumentOptions { AllowTrailingCommas = false })
+                ?? throw new RenderException("dashboard.json.sbn-txt rendered nothing.");
             stack.DashboardBody = dashboard.ToJsonString(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
             files.Add(new("dashboard.json", dashboard.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n"));
         }
 
-        var (template, parsed) = CloudFormation("stack.yaml.liquid", "stack.yaml", model);
+        var (template, parsed) = CloudFormation("stack.yaml.sbn-txt", "stack.yaml", model);
         files.Add(new("stack.yaml", template));
         files.Add(new("parameters.json", Parameters(parsed, stack)));
         files.Add(new("deploy.json", DeployFacts(config, stack)));
         if (config.HasEks)
         {
-            var manifests = Tidy(RenderTemplate("kubernetes/manifests.yaml.liquid", model));
+            var manifests = Tidy(RenderTemplate("kubernetes/manifests.yaml.sbn-txt", model));
             KubernetesChecks.Check(manifests);
             files.Add(new("k8s/manifests.yaml", manifests));
         }
 
         if (config.Security.CrossAccount.Enabled)
         {
-            files.Add(new("cross-account-role.yaml", CloudFormation("cross-account-role.yaml.liquid", "cross-account-role.yaml", model).Text));
+            files.Add(new("cross-account-role.yaml", CloudFormation("cross-account-role.yaml.sbn-txt", "cross-account-role.yaml", model).Text));
         }
 
         var secrets = files.SelectMany(f => SecretScan.Find(f.Path, f.Text)).ToList();
@@ -105,53 +78,10 @@ public sealed class Renderer
         return (text, parsed);
     }
 
-    /// <summary>Renders one template (path relative to templates/); any variable the model lacks is an error.</summary>
-    public string RenderTemplate(string path, object model)
-    {
-        var file = _options.FileProvider.GetFileInfo(path);
-        if (!file.Exists)
-        {
-            throw new RenderException($"templates/{path} does not exist.");
-        }
+    /// <summary>Renders one template (path relative to templates/); anything the model or the functions lack is an error.</summary>
+    public string RenderTemplate(string path, RenderModel model) => _templates.Render(path, model);
 
-        string source;
-        using (var reader = new StreamReader(file.CreateReadStream()))
-        {
-            source = reader.ReadToEnd();
-        }
-
-        if (!Parser.TryParse(source, out var template, out var error))
-        {
-            throw new RenderException($"templates/{path}: {error}");
-        }
-
-        // Renders run one at a time; the collector is reset for each.
-        var undefined = new SortedSet<string>(StringComparer.Ordinal);
-        _options.Undefined = name =>
-        {
-            undefined.Add(name);
-            return ValueTask.FromResult<FluidValue>(NilValue.Instance);
-        };
-        var context = new TemplateContext(model, _options, allowModelMembers: true);
-        string text;
-        try
-        {
-            text = template.Render(context);
-        }
-        catch (Exception e) when (e is FluidException or InvalidOperationException or FileNotFoundException or ArgumentException)
-        {
-            throw new RenderException($"templates/{path}: {e.Message}");
-        }
-
-        if (undefined.Count > 0)
-        {
-            throw new RenderException($"templates/{path} uses undefined variable(s): {string.Join(", ", undefined)}");
-        }
-
-        return text;
-    }
-
-    /// <summary>Drops the blank lines Liquid tags leave and trailing spaces; ends with one newline.</summary>
+    /// <summary>Drops the blank lines template statements leave, and trailing spaces; ends with one newline.</summary>
     internal static string Tidy(string text) =>
         string.Join('\n', text.Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0)) + "\n";
 

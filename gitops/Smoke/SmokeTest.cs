@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.ServerSentEvents;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -46,8 +47,8 @@ public sealed record SmokeRun(IReadOnlyList<CheckResult> Results, string? Unreac
     public bool Passed => Unreachable is null && Results.All(r => r.Outcome != Outcome.Fail);
 }
 
-/// <summary>The deployment test of the seed (scripts/test-deployment.py: health, models, chat) and more, over plain
-/// HTTP against a deployed stage. The key is sent, never echoed: what a check reports comes from status codes and
+/// <summary>The checks a deployed stage must pass (health, models, chat, and more), over plain HTTP against the
+/// stage. The key is sent, never echoed: what a check reports comes from status codes and
 /// error codes, with the key scrubbed from anything the server wrote.</summary>
 public sealed class SmokeTest(HttpClient http, TimeProvider time)
 {
@@ -187,31 +188,24 @@ public sealed class SmokeTest(HttpClient http, TimeProvider time)
             return (false, $"{alias}: 200 but Content-Type {response.Content.Headers.ContentType?.MediaType ?? "none"}, not text/event-stream");
         }
 
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
         int chunks = 0, withContent = 0;
         TimeSpan? firstContent = null;
         var done = false;
-        while (await reader.ReadLineAsync(ct) is { } line)
+        await foreach (var item in SseParser.Create(await response.Content.ReadAsStreamAsync(ct)).EnumerateAsync(ct))
         {
-            if (!line.StartsWith("data:", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var data = line[5..].Trim();
             if (done)
             {
                 return (false, $"{alias}: data after [DONE]");
             }
 
-            if (data == "[DONE]")
+            if (item.Data == "[DONE]")
             {
                 done = true;
                 continue;
             }
 
             chunks++;
-            var chunk = JsonNode.Parse(data);
+            var chunk = JsonNode.Parse(item.Data);
             if (chunk?["error"] is JsonObject error)
             {
                 return (false, $"{alias}: the stream ended with an error event ({Text(error["code"]) ?? Text(error["type"]) ?? "no code"})");

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Net.ServerSentEvents;
 using System.Text;
 using System.Text.Json;
 using BedrockNovaProxy.LoadTests.Engine;
@@ -55,25 +56,20 @@ public sealed class OpenAiScenarios(HttpClient http, string model, string prompt
             return StepResult.Fail((int)response.StatusCode, ErrorOf(await response.Content.ReadAsStringAsync(ct)));
         }
 
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
+        // Each event is timed as the parser hands it over, i.e. when its terminating blank line arrives.
         var done = false;
-        while (await reader.ReadLineAsync(ct) is { } line)
+        await foreach (var item in SseParser.Create(await response.Content.ReadAsStreamAsync(ct)).EnumerateAsync(ct))
         {
-            if (!line.StartsWith("data: ", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var data = line.AsSpan(6);
-            if (data.SequenceEqual("[DONE]"))
+            var data = item.Data;
+            if (data == "[DONE]")
             {
                 done = true;
                 break;
             }
 
-            if (data.StartsWith("{\"error\""))
+            if (data.StartsWith("{\"error\"", StringComparison.Ordinal))
             {
-                return StepResult.Fail((int)response.StatusCode, "stream error: " + ErrorOf(data.ToString()));
+                return StepResult.Fail((int)response.StatusCode, "stream error: " + ErrorOf(data));
             }
 
             if (data.Contains("\"content\":\"", StringComparison.Ordinal) && !data.Contains("\"content\":\"\"", StringComparison.Ordinal))

@@ -10,12 +10,15 @@ namespace BedrockNovaProxy.Local.Bench;
 /// <summary>Cold start and memory of the worker as Lambda runs it, Native AOT against JIT in the same run: the
 /// worker is a fresh process on the local Lambda's Runtime API; cold start is the time from starting the process
 /// to the first completed chat completion through the API Gateway front. Then a burst of invocations measures
-/// throughput, and the process's peak resident memory (VmHWM) is read.</summary>
+/// throughput, and the process's peak resident memory (VmHWM) is read. With an assumed role, the first call waits
+/// for the worker's AssumeRole at the local STS too.</summary>
 public static class ColdStart
 {
     private const string Body = """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"[[tokens:32]] hello"}]}""";
 
-    public static async Task<int> RunAsync(string aotBinary, string jitDll, int runs, int burst, DirectoryInfo report, CancellationToken ct)
+    private const string Role = "arn:aws:iam::444455556666:role/bedrock-access";
+
+    public static async Task<int> RunAsync(string aotBinary, string jitDll, int runs, int burst, DirectoryInfo report, bool assumeRole, CancellationToken ct)
     {
         await using var bedrock = BedrockEmulatorApp.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"]);
         await bedrock.StartAsync(ct);
@@ -25,7 +28,7 @@ public static class ColdStart
             var samples = new List<(double ColdMs, double Rps, double PeakMiB)>();
             for (var i = 0; i < runs; i++)
             {
-                samples.Add(await OneAsync(file, args, bedrock.Urls.First(), burst, ct));
+                samples.Add(await OneAsync(file, args, bedrock.Urls.First(), burst, assumeRole, ct));
                 Console.WriteLine($"{name} run {i + 1}: cold start {samples[^1].ColdMs:F0} ms, {samples[^1].Rps:F0} req/s, peak RSS {samples[^1].PeakMiB:F1} MiB");
             }
 
@@ -34,7 +37,7 @@ public static class ColdStart
         }
 
         var md = new StringBuilder()
-            .AppendLine(CultureInfo.InvariantCulture, $"## Lambda worker: Native AOT against JIT ({runs} runs each, medians; {burst} invocations, 16 at a time, for throughput and memory)")
+            .AppendLine(CultureInfo.InvariantCulture, $"## Lambda worker: Native AOT against JIT ({runs} runs each, medians; {burst} invocations, 16 at a time, for throughput and memory{(assumeRole ? "; Bedrock calls signed with an assumed role" : "")})")
             .AppendLine()
             .AppendLine("| Build | cold start ms (median) | min | max | req/s | peak RSS MiB |")
             .AppendLine("|---|---|---|---|---|---|");
@@ -45,7 +48,7 @@ public static class ColdStart
         return 0;
     }
 
-    private static async Task<(double, double, double)> OneAsync(string file, string args, string bedrockUrl, int burst, CancellationToken ct)
+    private static async Task<(double, double, double)> OneAsync(string file, string args, string bedrockUrl, int burst, bool assumeRole, CancellationToken ct)
     {
         await using var lambda = LambdaEmulatorApp.Build([]);
         await lambda.StartAsync(ct);
@@ -66,6 +69,12 @@ public static class ColdStart
         })
         {
             start.Environment[key] = value;
+        }
+
+        if (assumeRole)
+        {
+            start.Environment["Proxy__Bedrock__AssumeRoleArn"] = Role;
+            start.Environment["AWS_ENDPOINT_URL_STS"] = bedrockUrl;
         }
 
         var clock = Stopwatch.StartNew();

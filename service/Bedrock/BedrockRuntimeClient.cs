@@ -114,7 +114,7 @@ public sealed class BedrockRuntimeClient(HttpClient http, SigV4Signer signer, IA
         return new BedrockException((int)response.StatusCode, type, message, requestId);
     }
 
-    internal static async Task<byte[]> ReadBoundedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
+    private static async Task<byte[]> ReadBoundedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
     {
         await using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         var buffer = new MemoryStream();

@@ -1,84 +1,66 @@
 using BedrockNovaProxy.Bedrock;
-using BedrockNovaProxy.Configuration;
+using BedrockNovaProxy.Catalog;
 using BedrockNovaProxy.OpenAi;
 using BedrockNovaProxy.Pipeline;
+using BedrockNovaProxy.Telemetry;
 using BedrockNovaProxy.Translation;
-using Microsoft.AspNetCore.Http;
 
 namespace BedrockNovaProxy.Functions;
 
-/// <summary>POST /v1/chat/completions on Converse (JSON) or ConverseStream (Server-Sent Events).</summary>
-public sealed class ChatCompletions(ProxyConfiguration configuration, BedrockRuntimeClient bedrock, Upstream upstream, Images.ImageFetcher images,
-    Telemetry.PromptLog prompts, TimeProvider time) : IFunction
+/// <summary>POST /v1/chat/completions on Converse (JSON) or ConverseStream (Server-Sent Events), through
+/// <see cref="ConverseFlow"/>: a chat.completion, or chat.completion.chunk events ending with [DONE] (or with an error
+/// event and no [DONE], so that no client mistakes a cut answer for a whole one).</summary>
+public sealed class ChatCompletions(ConverseFlow flow, TimeProvider time)
+    : ConverseFunction<ChatCompletionRequest>(flow, "chat.completions", OpenAiJsonContext.Default.ChatCompletionRequest)
 {
-    public async Task InvokeAsync(HttpContext context)
+    public override async Task<IConverseAnswer> TranslateAsync(ChatCompletionRequest request, Func<ChatCompletionRequest, Task> prepare, ModelResolver models)
     {
-        var cancellationToken = context.RequestAborted;
-        var request = await JsonBody.ReadAsync(context.Request, OpenAiJsonContext.Default.ChatCompletionRequest,
-            configuration.Options.Limits.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
-        await ChatInput.PrepareAsync(request, configuration, images, cancellationToken).ConfigureAwait(false);
-        var call = ChatRequestTranslator.Translate(request, Authentication.Models(context, configuration));
-        CustomerPolicies.Apply(call.Request, configuration.Options);
-        Metrics.Model(context, call.Model.RequestedName, call.Model.Spec.Id, call.Stream ? "chat.completions.stream" : null);
-        Telemetry.PromptAnswer? answer = null;
-        try
-        {
-            answer = call.Stream ? await StreamAsync(context, call, cancellationToken).ConfigureAwait(false)
-                : await CompleteAsync(context, call, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            // Only with Proxy:Telemetry:LogPrompts; a failed call logs its prompt with no answer.
-            prompts.Write("chat.completions", call.Model.RequestedName, call.Request, answer);
-        }
+        await prepare(request).ConfigureAwait(false);
+        return new Answer(ChatRequestTranslator.Translate(request, models), time);
     }
 
-    private async Task<Telemetry.PromptAnswer?> CompleteAsync(HttpContext context, ChatTranslation call, CancellationToken cancellationToken)
+    private sealed class Answer(ChatTranslation call, TimeProvider time) : IConverseAnswer
     {
-        var response = await upstream.CallAsync(call.Model.BedrockModelId, ct => bedrock.ConverseAsync(call.Model.BedrockModelId, call.Request, ct), cancellationToken).ConfigureAwait(false);
-        var completion = ChatResponseTranslator.Translate(response, call, Ids.ChatCompletion(), time.GetUtcNow().ToUnixTimeSeconds());
-        Authentication.ChargeTokens(context, completion.Usage?.TotalTokens ?? 0);
-        Metrics.Tokens(context, completion.Usage?.PromptTokens ?? 0, completion.Usage?.CompletionTokens ?? 0);
-        await context.Response.WriteAsJsonAsync(completion, OpenAiJsonContext.Wire.ChatCompletion, contentType: null, cancellationToken).ConfigureAwait(false);
-        return prompts.Enabled ? Telemetry.PromptAnswer.Of(completion) : null;
+        public ChatTranslation Call => call;
+
+        public Completion Complete(ConverseResponse response, bool log)
+        {
+            var completion = ChatResponseTranslator.Translate(response, call, Ids.ChatCompletion(), time.GetUtcNow().ToUnixTimeSeconds());
+            return Completion.Of(completion, OpenAiJsonContext.Wire.ChatCompletion, TokenCounts.Of(completion.Usage), log ? PromptAnswer.Of(completion) : null);
+        }
+
+        public IStreamAnswer Stream(ServerSentEvents sse, bool log) =>
+            new Chunks(new ChatStreamTranslator(call, Ids.ChatCompletion(), time.GetUtcNow().ToUnixTimeSeconds()), sse, log ? new PromptAnswer() : null);
     }
 
-    private async Task<Telemetry.PromptAnswer?> StreamAsync(HttpContext context, ChatTranslation call, CancellationToken cancellationToken)
+    private sealed class Chunks(ChatStreamTranslator translator, ServerSentEvents sse, PromptAnswer? answer) : IStreamAnswer
     {
-        var started = time.GetTimestamp();
+        public bool Finished => translator.Finished;
 
-        // Errors up to here are plain HTTP errors; from the first byte on, they travel inside the stream.
-        using var stream = await upstream.CallAsync(call.Model.BedrockModelId, ct => bedrock.ConverseStreamAsync(call.Model.BedrockModelId, call.Request, ct), cancellationToken).ConfigureAwait(false);
-        var sse = new ServerSentEvents(context.Response);
-        var translator = new ChatStreamTranslator(call, Ids.ChatCompletion(), time.GetUtcNow().ToUnixTimeSeconds());
-        var answer = prompts.Enabled ? new Telemetry.PromptAnswer() : null;
-        var failure = await StreamRelay.RelayAsync(context, stream, sse, streamEvent =>
+        public TokenCounts Tokens => TokenCounts.Of(translator.Usage);
+
+        public ValueTask StartAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public void Write(ConverseStreamEvent streamEvent)
         {
             foreach (var chunk in translator.Translate(streamEvent))
             {
                 sse.Write(chunk, OpenAiJsonContext.Wire.ChatCompletionChunk);
                 answer?.Add(chunk);
             }
-        }, started, time, cancellationToken).ConfigureAwait(false);
-
-        Authentication.ChargeTokens(context, translator.TotalTokens);
-        Metrics.Tokens(context, translator.InputTokens, translator.OutputTokens);
-        if (failure is null && !translator.Finished)
-        {
-            failure = StreamRelay.Incomplete();
         }
 
-        if (failure is not null)
+        public async ValueTask<PromptAnswer?> EndAsync(OpenAiError? failure, CancellationToken cancellationToken)
         {
-            // The request's own token may be the one that ran out; the error event still has to reach the client.
-            await sse.WriteErrorAsync(failure, CancellationToken.None).ConfigureAwait(false);
+            if (failure is null)
+            {
+                await sse.WriteDoneAsync(cancellationToken).ConfigureAwait(false);
+                return answer;
+            }
+
+            await sse.WriteErrorAsync(failure, cancellationToken).ConfigureAwait(false);
             answer?.Error = failure.Code;
+            return answer;
         }
-        else
-        {
-            await sse.WriteDoneAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        return answer;
     }
 }

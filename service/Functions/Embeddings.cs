@@ -16,7 +16,7 @@ public sealed class Embeddings(ProxyConfiguration configuration, BedrockRuntimeC
         var cancellationToken = context.RequestAborted;
         var request = await JsonBody.ReadAsync(context.Request, OpenAiJsonContext.Default.EmbeddingRequest,
             configuration.Options.Limits.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
-        var plan = EmbeddingsTranslator.Plan(request, Authentication.Models(context, configuration));
+        var plan = EmbeddingsTranslator.Plan(request, context.Models(configuration));
 
         var results = new (float[] Vector, int Tokens)[plan.Inputs.Count];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = configuration.Options.Bedrock.EmbeddingConcurrency, CancellationToken = cancellationToken };
@@ -28,9 +28,9 @@ public sealed class Embeddings(ProxyConfiguration configuration, BedrockRuntimeC
         }).ConfigureAwait(false);
 
         var result = EmbeddingsTranslator.Result(plan, results);
-        Authentication.ChargeTokens(context, result.Usage.TotalTokens);
-        Metrics.Model(context, plan.Model.RequestedName, plan.Model.Spec.Id);
-        Metrics.Tokens(context, result.Usage.PromptTokens, 0);
+        var usage = context.Usage();
+        usage.ModelChosen(plan.Model.RequestedName, plan.Model.Spec.Id);
+        usage.TokensUsed(new TokenCounts(result.Usage.PromptTokens, 0));
         await context.Response.WriteAsJsonAsync(result, OpenAiJsonContext.Wire.EmbeddingList, contentType: null, cancellationToken).ConfigureAwait(false);
     }
 }

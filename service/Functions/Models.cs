@@ -14,7 +14,7 @@ public sealed class Models(ProxyConfiguration configuration, TimeProvider time) 
 
     public Task InvokeAsync(HttpContext context)
     {
-        var models = Pipeline.Authentication.Models(context, configuration);
+        var models = Pipeline.RequestFeatures.Models(context, configuration);
         var list = List(models, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
         if (context.Request.RouteValues.TryGetValue("id", out var raw) && raw is string id)
         {

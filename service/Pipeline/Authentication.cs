@@ -1,7 +1,5 @@
 using System.Globalization;
 using BedrockNovaProxy.Auth;
-using BedrockNovaProxy.Catalog;
-using BedrockNovaProxy.Configuration;
 using BedrockNovaProxy.OpenAi;
 using Microsoft.AspNetCore.Http;
 
@@ -11,7 +9,8 @@ namespace BedrockNovaProxy.Pipeline;
 public sealed record ApiKeyFeature(ApiKey Key);
 
 /// <summary>API keys (Authorization: Bearer, or x-api-key) on everything but the health probes, then the key's
-/// request limit, with OpenAI's x-ratelimit-* headers on every answer. 401 and 429 in OpenAI's shape.</summary>
+/// request limit, with OpenAI's x-ratelimit-* headers on every answer. 401 and 429 in OpenAI's shape. The tokens a
+/// request reports (<see cref="IRequestUsage"/>) are charged to its key's token allowance.</summary>
 public sealed class Authentication(RequestDelegate next, ApiKeys keys)
 {
     public Task InvokeAsync(HttpContext context)
@@ -33,6 +32,7 @@ public sealed class Authentication(RequestDelegate next, ApiKeys keys)
         var key = keys.Find(secret) ?? throw new OpenAiException(new OpenAiError(401,
             $"Incorrect API key provided: {Mask(secret)}.", OpenAiError.InvalidRequestType, null, "invalid_api_key"));
         context.Features.Set(new ApiKeyFeature(key));
+        context.Features.Set<IRequestUsage>(new KeyUsage(key, context.Usage()));
         context.Response.OnStarting(static state => WriteLimitHeaders((HttpContext)state), context);
         if (key.Requests is { } requests && !requests.TryTake())
         {
@@ -50,13 +50,6 @@ public sealed class Authentication(RequestDelegate next, ApiKeys keys)
 
         return next(context);
     }
-
-    /// <summary>Charges the tokens an answer used to the key's per-minute token allowance.</summary>
-    public static void ChargeTokens(HttpContext context, int tokens) => context.Features.Get<ApiKeyFeature>()?.Key.Tokens?.Charge(tokens);
-
-    /// <summary>The models this request may use: its key's, or all of the customer's.</summary>
-    public static ModelResolver Models(HttpContext context, ProxyConfiguration configuration) =>
-        context.Features.Get<ApiKeyFeature>()?.Key.Models ?? configuration.Models;
 
     private static string? Secret(HttpRequest request)
     {
@@ -91,4 +84,19 @@ public sealed class Authentication(RequestDelegate next, ApiKeys keys)
 
         return Task.CompletedTask;
     }
+}
+
+/// <summary>A key's share of its request's usage: the tokens are charged to the key's per-minute allowance; every
+/// report also goes on to the usage it wraps (the request's metrics).</summary>
+internal sealed class KeyUsage(ApiKey key, IRequestUsage inner) : IRequestUsage
+{
+    public void ModelChosen(string alias, string modelId, string? operation = null) => inner.ModelChosen(alias, modelId, operation);
+
+    public void TokensUsed(TokenCounts tokens)
+    {
+        key.Tokens?.Charge(tokens.Total);
+        inner.TokensUsed(tokens);
+    }
+
+    public void FirstTokenOut(TimeSpan sinceStart) => inner.FirstTokenOut(sinceStart);
 }

@@ -5,8 +5,9 @@ using Microsoft.Extensions.Logging;
 
 namespace BedrockNovaProxy.Pipeline;
 
-/// <summary>One metrics record per API request, after the answer (errors included): the operation and model the
-/// function reported, the status, the latency, tokens and estimated cost. Health probes are not counted.</summary>
+/// <summary>One metrics record per API request, after the answer (errors included): the operation, model and tokens
+/// the function reported as the request's usage (<see cref="IRequestUsage"/>), the status, the latency and the
+/// estimated cost. Health probes are not counted.</summary>
 public sealed partial class Metrics(RequestDelegate next, ProxyConfiguration configuration, IMetricsSink sink, TimeProvider time, ILogger<Metrics> logger)
 {
     public async Task InvokeAsync(HttpContext context)
@@ -19,7 +20,7 @@ public sealed partial class Metrics(RequestDelegate next, ProxyConfiguration con
         }
 
         var metrics = new RequestMetrics { Operation = operation };
-        context.Features.Set(metrics);
+        context.Features.Set<IRequestUsage>(metrics);
         var started = time.GetTimestamp();
         try
         {
@@ -48,32 +49,6 @@ public sealed partial class Metrics(RequestDelegate next, ProxyConfiguration con
         }
     }
 
-    /// <summary>Marks the moment the first answer token went out (streams).</summary>
-    public static void FirstToken(HttpContext context, TimeSpan sinceStart)
-    {
-        if (context.Features.Get<RequestMetrics>() is { TimeToFirstToken: null } metrics)
-        {
-            metrics.TimeToFirstToken = sinceStart;
-        }
-    }
-
-    public static void Model(HttpContext context, string alias, string modelId, string? operation = null)
-    {
-        if (context.Features.Get<RequestMetrics>() is { } metrics)
-        {
-            (metrics.ModelAlias, metrics.ModelId) = (alias, modelId);
-            metrics.Operation = operation ?? metrics.Operation;
-        }
-    }
-
-    public static void Tokens(HttpContext context, int input, int output)
-    {
-        if (context.Features.Get<RequestMetrics>() is { } metrics)
-        {
-            (metrics.InputTokens, metrics.OutputTokens) = (input, output);
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "{Method} {Path} answered {Status} in {ElapsedMs} ms ({Operation}, {ModelAlias}, {InputTokens} input and {OutputTokens} output tokens)")]
     private static partial void LogRequest(ILogger logger, string method, string? path, int status, double elapsedMs, string operation, string modelAlias, int inputTokens, int outputTokens);
 
@@ -95,10 +70,24 @@ public sealed partial class Metrics(RequestDelegate next, ProxyConfiguration con
     };
 }
 
-/// <summary>The sink that drops metric lines, where EMF is off.</summary>
-public sealed class NoMetricsSink : IMetricsSink
+/// <summary>What one request did, as its usage was reported, written as one metrics record when the request ends.
+/// Never holds prompts, answers or keys; the metrics count input and output tokens (cached ones are in the input).</summary>
+internal sealed class RequestMetrics : IRequestUsage
 {
-    public void Write(string line)
+    public string? Operation { get; set; }
+    public string? ModelAlias { get; private set; }
+    public string? ModelId { get; private set; }
+    public int InputTokens { get; private set; }
+    public int OutputTokens { get; private set; }
+    public TimeSpan? TimeToFirstToken { get; private set; }
+
+    public void ModelChosen(string alias, string modelId, string? operation = null)
     {
+        (ModelAlias, ModelId) = (alias, modelId);
+        Operation = operation ?? Operation;
     }
+
+    public void TokensUsed(TokenCounts tokens) => (InputTokens, OutputTokens) = (tokens.Input, tokens.Output);
+
+    public void FirstTokenOut(TimeSpan sinceStart) => TimeToFirstToken ??= sinceStart;
 }

@@ -17,12 +17,12 @@ public sealed class ChatStreamTranslator(ChatTranslation call, string id, long c
 
     public bool Finished { get; private set; }
 
-    /// <summary>Token counts, once Bedrock's metadata event has reported them.</summary>
-    public int TotalTokens => InputTokens + OutputTokens;
+    /// <summary>The answer's usage, once Bedrock's metadata event has reported it.</summary>
+    public Usage? Usage { get; private set; }
 
-    public int InputTokens { get; private set; }
+    public int InputTokens => Usage?.PromptTokens ?? 0;
 
-    public int OutputTokens { get; private set; }
+    public int OutputTokens => Usage?.CompletionTokens ?? 0;
 
     public IEnumerable<ChatCompletionChunk> Translate(ConverseStreamEvent streamEvent)
     {
@@ -102,7 +102,7 @@ public sealed class ChatStreamTranslator(ChatTranslation call, string id, long c
 
             case ConverseStreamEvent.Metadata { Value: var metadata }:
                 var usage = ChatResponseTranslator.UsageOf(metadata.Usage, _tally);
-                (InputTokens, OutputTokens) = (usage.PromptTokens, usage.CompletionTokens);
+                Usage = usage;
                 if (!call.IncludeUsage)
                 {
                     break;

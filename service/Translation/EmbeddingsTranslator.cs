@@ -18,14 +18,13 @@ public static class EmbeddingsTranslator
     {
         if (string.IsNullOrEmpty(request.Model))
         {
-            throw new OpenAiException(OpenAiError.Invalid("You must provide a model parameter.", "model", "missing_required_parameter"));
+            throw RequestErrors.MissingModel();
         }
 
         var model = models.Resolve(request.Model) ?? throw new OpenAiException(OpenAiError.ModelNotFound(request.Model));
         if (model.Spec.Kind != ModelKind.Embedding)
         {
-            throw new OpenAiException(OpenAiError.Invalid(
-                $"The model `{request.Model}` is a chat model; use an embedding model with /v1/embeddings.", "model", "model_not_supported"));
+            throw RequestErrors.Invalid($"The model `{request.Model}` is a chat model; use an embedding model with /v1/embeddings.", "model", "model_not_supported");
         }
 
         var inputs = Inputs(request.Input);
@@ -33,16 +32,15 @@ public static class EmbeddingsTranslator
         var dimensions = request.Dimensions ?? spec.DefaultEmbeddingDimension;
         if (!spec.EmbeddingDimensions!.Contains(dimensions))
         {
-            throw new OpenAiException(OpenAiError.UnsupportedValue("dimensions",
-                $"{spec.DisplayName} produces {string.Join(", ", spec.EmbeddingDimensions!)} dimensions; {dimensions} is not one of them."));
+            throw RequestErrors.UnsupportedValue("dimensions",
+                $"{spec.DisplayName} produces {string.Join(", ", spec.EmbeddingDimensions!)} dimensions; {dimensions} is not one of them.");
         }
 
         var base64 = request.EncodingFormat switch
         {
             null or "float" => false,
             "base64" => true,
-            var other => throw new OpenAiException(OpenAiError.Invalid(
-                $"Invalid value: '{other}'. Supported values are: 'float' and 'base64'.", "encoding_format", "invalid_value")),
+            var other => throw RequestErrors.InvalidValue("encoding_format", $"Invalid value: '{other}'. Supported values are: 'float' and 'base64'."),
         };
 
         return new EmbeddingPlan(model, inputs, dimensions, base64);
@@ -52,7 +50,7 @@ public static class EmbeddingsTranslator
     {
         if (JsonHelpers.IsNullOrAbsent(input))
         {
-            throw new OpenAiException(OpenAiError.Invalid("Missing required parameter: 'input'.", "input", "missing_required_parameter"));
+            throw RequestErrors.Missing("input");
         }
 
         var value = input!.Value;
@@ -67,30 +65,28 @@ public static class EmbeddingsTranslator
         }
         else if (value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(e => e.ValueKind is JsonValueKind.Number or JsonValueKind.Array))
         {
-            throw new OpenAiException(OpenAiError.Unsupported("input",
-                "Token arrays are not supported: Amazon Bedrock's embedding models take text. Send the input as strings."));
+            throw RequestErrors.Unsupported("input", "Token arrays are not supported: Amazon Bedrock's embedding models take text. Send the input as strings.");
         }
         else
         {
-            throw new OpenAiException(OpenAiError.Invalid(
-                $"Invalid type for 'input': expected a string or an array of strings, but got {JsonHelpers.Describe(value.ValueKind)} instead.", "input", "invalid_type"));
+            throw RequestErrors.WrongType("input", "a string or an array of strings", value.ValueKind);
         }
 
         if (texts.Count == 0)
         {
-            throw new OpenAiException(OpenAiError.Invalid("Invalid 'input': empty array. Expected an array with minimum length 1.", "input", "empty_array"));
+            throw RequestErrors.EmptyArray("input", "Invalid 'input': empty array. Expected an array with minimum length 1.");
         }
 
         if (texts.Count > MaxInputs)
         {
-            throw new OpenAiException(OpenAiError.Invalid($"Invalid 'input': at most {MaxInputs} inputs per request, got {texts.Count}.", "input", "array_above_max_length"));
+            throw RequestErrors.Invalid($"Invalid 'input': at most {MaxInputs} inputs per request, got {texts.Count}.", "input", "array_above_max_length");
         }
 
         var blank = texts.FindIndex(string.IsNullOrWhiteSpace);
         if (blank >= 0)
         {
             var param = value.ValueKind == JsonValueKind.String ? "input" : $"input[{blank}]";
-            throw new OpenAiException(OpenAiError.Invalid($"Invalid '{param}': the text is empty.", param, "invalid_value"));
+            throw RequestErrors.InvalidValue(param, $"Invalid '{param}': the text is empty.");
         }
 
         return texts;

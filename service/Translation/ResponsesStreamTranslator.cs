@@ -38,11 +38,12 @@ public sealed class ResponsesStreamTranslator
     /// <summary>True once Bedrock said the message ended.</summary>
     public bool Finished => _chat.Finished;
 
+    /// <summary>The answer's usage, once Bedrock's metadata event has reported it.</summary>
+    public Usage? Usage => _chat.Usage;
+
     public int InputTokens => _chat.InputTokens;
 
     public int OutputTokens => _chat.OutputTokens;
-
-    public int TotalTokens => _chat.TotalTokens;
 
     /// <summary>The opening events, sent as soon as Bedrock has accepted the call.</summary>
     public IEnumerable<ResponseStreamEvent> Start()

@@ -4,8 +4,8 @@ using BedrockNovaProxy.Tests.Support;
 namespace BedrockNovaProxy.Emulators.Bedrock.Tests;
 
 /// <summary>AWS's own Python SDK against the emulator: botocore's signer, serialisers (restJson1 for Bedrock, awsQuery for
-/// STS) and event-stream parser are an independent judge of wire fidelity. Needs python3 with boto3: .ci/run installs it,
-/// and on CI its absence fails the test.</summary>
+/// STS) and event-stream parser are an independent judge of wire fidelity. Needs python3 with boto3: skipped without
+/// it, except in CI (CI set), where it fails (.ci/run installs it).</summary>
 public class Boto3ConformanceTests
 {
     /// <summary>Over plain HTTP, and over HTTPS with the emulator's CA trusted through AWS_CA_BUNDLE, as botocore reads it

@@ -91,20 +91,16 @@ public class StsQueryTests
     }
 
     [Fact]
-    public void Its_answers_are_read_by_the_proxys_parser_as_sts_answers()
+    public void Issues_sessions_that_expire_on_whole_seconds_and_never_print_their_secrets()
     {
-        // The proxy's parser and the emulator's writer share no code: each checks the other's reading of the wire.
+        // What the proxy's STS client (AWS's SDK) reads from these sessions is judged over HTTP in StsEndpointTests.
         var sessions = new StsSessions();
         var now = new DateTimeOffset(2026, 11, 25, 10, 0, 0, 500, TimeSpan.Zero);
         var session = sessions.Issue(StsQuery.AssumeRole(Form(), SigningIdentity.Local, Options), now);
 
-        var read = ProxySts.StsResponses.ParseAssumeRole(Encoding.UTF8.GetBytes(StsQuery.AssumeRoleResponse(session, "r1")));
-        var error = ProxySts.StsResponses.ParseError(403, Encoding.UTF8.GetBytes(StsQuery.ErrorResponse(StsError.AccessDenied("me", Role), "r2")), null, null);
-
-        Assert.Equal((session.AccessKeyId, session.SecretAccessKey, session.SessionToken), (read.AccessKeyId, read.SecretAccessKey, read.SessionToken));
-        Assert.Equal(new DateTimeOffset(2026, 11, 25, 11, 0, 0, TimeSpan.Zero), read.Expiration);
-        Assert.Equal("arn:aws:sts::444455556666:assumed-role/bedrock-access/proxy", read.AssumedRoleArn);
-        Assert.Equal(("AccessDenied", $"User: me is not authorized to perform: sts:AssumeRole on resource: {Role}", "r2"), (error.Code, error.Message, error.RequestId));
+        Assert.Equal(new DateTimeOffset(2026, 11, 25, 11, 0, 0, TimeSpan.Zero), session.Expiration);
+        Assert.Equal("arn:aws:sts::444455556666:assumed-role/bedrock-access/proxy", session.AssumedRoleArn);
+        Assert.Contains("<Expiration>2026-11-25T11:00:00Z</Expiration>", StsQuery.AssumeRoleResponse(session, "r1"), StringComparison.Ordinal);
         Assert.Matches("^ASIA[A-Z2-7]{16}$", session.AccessKeyId);
         Assert.DoesNotContain(session.SecretAccessKey, session.ToString());
         Assert.DoesNotContain(session.SessionToken, session.ToString());
@@ -187,12 +183,14 @@ public class TemporaryCredentialTests
     }
 }
 
-/// <summary>The emulator over HTTP with the proxy's own STS and Bedrock clients, on one fake clock.</summary>
+/// <summary>The emulator over HTTP with the proxy's own STS client (AWS's SDK, AWSSDK.SecurityToken: its serialiser
+/// and XML reader judge the emulator's wire) and Bedrock client, on one fake clock.</summary>
 public sealed class StsEndpointTests : IAsyncLifetime
 {
     private const string Role = "arn:aws:iam::444455556666:role/bedrock-access";
     private const string Denied = "arn:aws:iam::444455556666:role/denied";
-    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero));
+    // Half a second past: STS writes Expiration in whole seconds.
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 25, 10, 0, 0, 500, TimeSpan.Zero));
     private readonly HttpClient _http = new();
     private WebApplication _emulator = null!;
 
@@ -215,8 +213,13 @@ public sealed class StsEndpointTests : IAsyncLifetime
 
     private EmulatorStats Stats => _emulator.Services.GetRequiredService<EmulatorStats>();
 
-    private ProxySts.StsClient StsClient() =>
-        new(_http, new ServiceSigner(Url, LocalCredentials.Region, ServiceSigner.StsSigningName), _clock);
+    /// <summary>One AssumeRole call by the proxy's STS client, signed as <paramref name="caller"/> (the fixed local key by default).</summary>
+    private async Task<ProxySts.AssumedRoleCredentials> AssumeAsync(ProxySts.AssumeRoleRequest request, ImmutableCredentials? caller = null)
+    {
+        caller ??= Local;
+        using var sts = new ProxySts.StsClient(Url, LocalCredentials.Region, new BedrockNovaProxy.Aws.StaticAwsCredentialSource(caller.AccessKey, caller.SecretKey, caller.Token), _clock);
+        return await sts.AssumeRoleAsync(request, TestContext.Current.CancellationToken);
+    }
 
     private BedrockNovaProxy.Bedrock.BedrockRuntimeClient Bedrock(ImmutableCredentials credentials) =>
         new(_http, new ServiceSigner(Url, LocalCredentials.Region), new BedrockNovaProxy.Aws.StaticAwsCredentialSource(credentials.AccessKey, credentials.SecretKey, credentials.Token),
@@ -231,7 +234,7 @@ public sealed class StsEndpointTests : IAsyncLifetime
     public async Task Issues_credentials_that_Bedrock_accepts_until_they_expire()
     {
         var ct = TestContext.Current.CancellationToken;
-        var assumed = await StsClient().AssumeRoleAsync(new(Role, "proxy", "acme-7f3a", 900), Local, ct);
+        var assumed = await AssumeAsync(new(Role, "proxy", "acme-7f3a", 900));
         var session = Assert.Single(_emulator.Services.GetRequiredService<StsSessions>().Issued);
 
         var answer = await Bedrock(assumed.ToImmutable()).ConverseAsync("amazon.nova-lite-v1:0", Hello, ct);
@@ -239,8 +242,9 @@ public sealed class StsEndpointTests : IAsyncLifetime
         var expired = await Assert.ThrowsAsync<BedrockNovaProxy.Bedrock.BedrockException>(() =>
             Bedrock(assumed.ToImmutable()).ConverseAsync("amazon.nova-lite-v1:0", Hello, ct));
 
-        Assert.Equal((session.AccessKeyId, "acme-7f3a", "proxy"), (assumed.AccessKeyId, session.ExternalId, session.SessionName));
-        Assert.Equal(_clock.Start.AddMinutes(15), assumed.Expiration);
+        Assert.Equal((session.AccessKeyId, session.SecretAccessKey, session.SessionToken), (assumed.AccessKeyId, assumed.SecretAccessKey, assumed.SessionToken));
+        Assert.Equal(("acme-7f3a", "proxy", "arn:aws:sts::444455556666:assumed-role/bedrock-access/proxy"), (session.ExternalId, session.SessionName, assumed.AssumedRoleArn));
+        Assert.Equal(new DateTimeOffset(2026, 11, 25, 10, 15, 0, TimeSpan.Zero), assumed.Expiration);
         Assert.Equal("You said: hello", answer.Output!.Message!.Content[0].Text);
         Assert.Equal((403, "ExpiredTokenException", "The security token included in the request is expired"), (expired.StatusCode, expired.ErrorType, expired.BedrockMessage));
         Assert.Equal(1, Stats.RequestsByAccessKey[assumed.AccessKeyId]);
@@ -250,10 +254,10 @@ public sealed class StsEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Refuses_the_role_it_is_told_to_refuse()
     {
-        var error = await Assert.ThrowsAsync<ProxySts.AssumeRoleException>(() =>
-            StsClient().AssumeRoleAsync(new(Denied, "proxy"), Local, TestContext.Current.CancellationToken));
+        var error = await Assert.ThrowsAsync<ProxySts.AssumeRoleException>(() => AssumeAsync(new(Denied, "proxy")));
 
         Assert.Equal((403, "AccessDenied", false), (error.Error!.Status, error.Error.Code, error.Transient));
+        Assert.Matches("^[0-9a-f-]{36}$", error.Error.RequestId);
         Assert.Equal($"The proxy could not assume the role {Denied}: AWS STS answered AccessDenied (HTTP 403): User: {LocalCredentials.PrincipalArn} is not authorized to perform: sts:AssumeRole on resource: {Denied}", error.Message);
         Assert.Equal(1, Stats.StsErrors);
         Assert.Empty(_emulator.Services.GetRequiredService<StsSessions>().Issued);
@@ -262,29 +266,33 @@ public sealed class StsEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Verifies_the_callers_signature_for_service_sts()
     {
-        var ct = TestContext.Current.CancellationToken;
         var wrongSecret = await Assert.ThrowsAsync<ProxySts.AssumeRoleException>(() =>
-            StsClient().AssumeRoleAsync(new(Role, "proxy"), new ImmutableCredentials(LocalCredentials.AccessKeyId, "wrong", null), ct));
+            AssumeAsync(new(Role, "proxy"), new ImmutableCredentials(LocalCredentials.AccessKeyId, "wrong", null)));
         var unknownKey = await Assert.ThrowsAsync<ProxySts.AssumeRoleException>(() =>
-            StsClient().AssumeRoleAsync(new(Role, "proxy"), new ImmutableCredentials("AKIAUNKNOWN", "x", null), ct));
-        var bedrockScoped = await Assert.ThrowsAsync<ProxySts.AssumeRoleException>(() =>
-            new ProxySts.StsClient(_http, new ServiceSigner(Url, LocalCredentials.Region), _clock).AssumeRoleAsync(new(Role, "proxy"), Local, ct));
+            AssumeAsync(new(Role, "proxy"), new ImmutableCredentials("AKIAUNKNOWN", "x", null)));
+        // A request signed for Bedrock rather than STS (AWS's SDK always signs for "sts"; this is the proxy's Bedrock signer).
+        var form = "Action=AssumeRole&Version=2011-06-15&RoleArn=" + Uri.EscapeDataString(Role) + "&RoleSessionName=proxy";
+        var signed = new ServiceSigner(Url, LocalCredentials.Region).Sign("/", null, Encoding.UTF8.GetBytes(form), "application/x-www-form-urlencoded; charset=utf-8", Local, _clock.GetUtcNow().UtcDateTime);
+        var ct = TestContext.Current.CancellationToken;
+        using var bedrockScoped = await _http.SendAsync(signed.ToHttpRequest(Encoding.UTF8.GetBytes(form)), ct);
+        var refusal = System.Xml.Linq.XElement.Parse(await bedrockScoped.Content.ReadAsStringAsync(ct));
+        System.Xml.Linq.XNamespace ns = StsQuery.Namespace;
 
         Assert.Equal(("SignatureDoesNotMatch", 403), (wrongSecret.Error!.Code, wrongSecret.Error.Status));
         Assert.Equal(("InvalidClientTokenId", "The security token included in the request is invalid."), (unknownKey.Error!.Code, unknownKey.Error.Message));
-        Assert.Equal(("SignatureDoesNotMatch", "Credential should be scoped to correct service: 'sts'."), (bedrockScoped.Error!.Code, bedrockScoped.Error.Message));
+        Assert.Equal((HttpStatusCode.Forbidden, "SignatureDoesNotMatch", "Credential should be scoped to correct service: 'sts'."),
+            (bedrockScoped.StatusCode, (string?)refusal.Element(ns + "Error")?.Element(ns + "Code"), (string?)refusal.Element(ns + "Error")?.Element(ns + "Message")));
     }
 
     [Fact]
     public async Task A_session_may_assume_a_role_for_at_most_an_hour_and_expired_sessions_may_not()
     {
-        var ct = TestContext.Current.CancellationToken;
-        var first = (await StsClient().AssumeRoleAsync(new(Role, "first", null, 900), Local, ct)).ToImmutable();
+        var first = (await AssumeAsync(new(Role, "first", null, 900))).ToImmutable();
 
-        var chained = await StsClient().AssumeRoleAsync(new(Role, "chained"), first, ct);
-        var tooLong = await Assert.ThrowsAsync<ProxySts.AssumeRoleException>(() => StsClient().AssumeRoleAsync(new(Role, "long", null, 7200), first, ct));
+        var chained = await AssumeAsync(new(Role, "chained"), first);
+        var tooLong = await Assert.ThrowsAsync<ProxySts.AssumeRoleException>(() => AssumeAsync(new(Role, "long", null, 7200), first));
         _clock.Advance(TimeSpan.FromMinutes(16));
-        var expired = await Assert.ThrowsAsync<ProxySts.AssumeRoleException>(() => StsClient().AssumeRoleAsync(new(Role, "late"), first, ct));
+        var expired = await Assert.ThrowsAsync<ProxySts.AssumeRoleException>(() => AssumeAsync(new(Role, "late"), first));
 
         Assert.Equal("arn:aws:sts::444455556666:assumed-role/bedrock-access/chained", chained.AssumedRoleArn);
         Assert.Equal(("ValidationError", 400, "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining."),

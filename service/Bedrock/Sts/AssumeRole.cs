@@ -1,38 +1,25 @@
-using System.Globalization;
-using System.Text;
-using System.Xml;
 using Amazon.Runtime;
+using Amazon.Runtime.Internal;
+using Microsoft.AspNetCore.WebUtilities;
+using Sdk = Amazon.SecurityToken.Model;
 
 namespace BedrockNovaProxy.Bedrock.Sts;
 
-/// <summary>One STS AssumeRole call (Query API, version 2011-06-15): what is asked and how it is put on the wire.
-/// Pure: no I/O, unit-tested with tables of cases.</summary>
+/// <summary>What one STS AssumeRole call asks for.</summary>
 public sealed record AssumeRoleRequest(string RoleArn, string SessionName, string? ExternalId = null, int DurationSeconds = AssumeRoleRequest.DefaultDurationSeconds)
 {
-    public const string Version = "2011-06-15";
-    public const string ContentType = "application/x-www-form-urlencoded; charset=utf-8";
-
     /// <summary>One hour: the longest a chained role session may last (the proxy's own identity is usually a role
     /// already), and every role's default MaxSessionDuration.</summary>
     public const int DefaultDurationSeconds = 3600;
 
-    /// <summary>The form body: Action, Version, then the parameters, each RFC 3986-encoded.</summary>
-    public string ToForm()
+    /// <summary>The SDK's request; an empty external id is not sent (the SDK would send "ExternalId=").</summary>
+    public Sdk.AssumeRoleRequest ToSdk() => new()
     {
-        var form = new StringBuilder()
-            .Append("Action=AssumeRole&Version=").Append(Version)
-            .Append("&RoleArn=").Append(Uri.EscapeDataString(RoleArn))
-            .Append("&RoleSessionName=").Append(Uri.EscapeDataString(SessionName))
-            .Append("&DurationSeconds=").Append(DurationSeconds.ToString(CultureInfo.InvariantCulture));
-        if (!string.IsNullOrEmpty(ExternalId))
-        {
-            form.Append("&ExternalId=").Append(Uri.EscapeDataString(ExternalId));
-        }
-
-        return form.ToString();
-    }
-
-    public byte[] ToBody() => Encoding.UTF8.GetBytes(ToForm());
+        RoleArn = RoleArn,
+        RoleSessionName = SessionName,
+        ExternalId = string.IsNullOrEmpty(ExternalId) ? null : ExternalId,
+        DurationSeconds = DurationSeconds,
+    };
 }
 
 /// <summary>The temporary credentials AssumeRole issued. ToString never shows the secret or the token.</summary>
@@ -41,6 +28,23 @@ public sealed record AssumedRoleCredentials(string AccessKeyId, string SecretAcc
     public ImmutableCredentials ToImmutable() => new(AccessKeyId, SecretAccessKey, SessionToken);
 
     public override string ToString() => $"AssumedRoleCredentials {{ Expiration = {Expiration:O}, AssumedRoleArn = {AssumedRoleArn} }}";
+
+    /// <summary>The credentials of the SDK's answer, or a <see cref="FormatException"/> naming what is missing: the SDK
+    /// reads whatever elements are there and leaves the others null.</summary>
+    public static AssumedRoleCredentials From(Sdk.AssumeRoleResponse response)
+    {
+        var credentials = response.Credentials ?? throw new FormatException("The AssumeRole response has no Credentials.");
+        static string Required(string? value, string name) =>
+            value?.Trim() is { Length: > 0 } text ? text : throw new FormatException($"The AssumeRole response has no Credentials/{name}.");
+
+        var accessKeyId = Required(credentials.AccessKeyId, "AccessKeyId");
+        var secret = Required(credentials.SecretAccessKey, "SecretAccessKey");
+        var token = Required(credentials.SessionToken, "SessionToken");
+        var expiration = credentials.Expiration ?? throw new FormatException("The AssumeRole response has no Credentials/Expiration.");
+        // The SDK gives UTC (a time without an offset taken as UTC, one with an offset converted); never a local time.
+        var utc = expiration.Kind == DateTimeKind.Local ? expiration.ToUniversalTime() : DateTime.SpecifyKind(expiration, DateTimeKind.Utc);
+        return new AssumedRoleCredentials(accessKeyId, secret, token, new DateTimeOffset(utc), response.AssumedRoleUser?.Arn);
+    }
 }
 
 /// <summary>An error STS answered with: HTTP status and ErrorResponse/Error/Code and Message.</summary>
@@ -50,6 +54,19 @@ public sealed record StsError(int Status, string Code, string Message, string? R
     /// an invalid or expired caller token, a disabled Region, a bad parameter) stays until someone changes IAM.</summary>
     public bool Transient => Status >= 500 || Code is "Throttling" or "ThrottlingException" or "RequestLimitExceeded"
         or "ServiceUnavailable" or "InternalFailure" or "IDPCommunicationError";
+
+    /// <summary>STS's error as the SDK read it. A body that is not STS's XML (a load balancer's page, say) gives the
+    /// SDK no code: then the status and its reason phrase stand in, and the page's HTML is not quoted.</summary>
+    public static StsError From(AmazonServiceException e)
+    {
+        var status = (int)e.StatusCode;
+        var known = !string.IsNullOrWhiteSpace(e.ErrorCode);
+        var reason = ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "no message";
+        var header = (e.InnerException as HttpErrorResponseException)?.Response?.GetHeaderValue("x-amzn-RequestId");
+        return new StsError(status, known ? e.ErrorCode.Trim() : $"Http{status}",
+            known && !string.IsNullOrWhiteSpace(e.Message) ? e.Message.Trim() : reason,
+            !string.IsNullOrEmpty(e.RequestId) ? e.RequestId : string.IsNullOrEmpty(header) ? null : header);
+    }
 }
 
 /// <summary>The proxy could not assume its Bedrock role. <see cref="Exception.Message"/> names the role and STS's
@@ -65,98 +82,4 @@ public sealed class AssumeRoleException(string roleArn, string reason, bool tran
 
     public static AssumeRoleException From(string roleArn, StsError error) =>
         new(roleArn, $"AWS STS answered {error.Code} (HTTP {error.Status}): {error.Message}", error.Transient, error);
-}
-
-/// <summary>Reads STS's XML answers (awsQuery protocol). Namespaces are ignored, as AWS's SDKs ignore them; DTDs are
-/// refused and documents are bounded, so a hostile or broken endpoint cannot make the parser do much work.</summary>
-public static class StsResponses
-{
-    public const int MaxResponseBytes = 64 * 1024;
-
-    private static readonly XmlReaderSettings Settings = new()
-    {
-        DtdProcessing = DtdProcessing.Prohibit,
-        XmlResolver = null,
-        IgnoreComments = true,
-        IgnoreProcessingInstructions = true,
-        IgnoreWhitespace = true,
-        MaxCharactersInDocument = MaxResponseBytes,
-    };
-
-    /// <summary>AssumeRoleResponse/AssumeRoleResult/Credentials, or a <see cref="FormatException"/> naming what is missing.</summary>
-    public static AssumedRoleCredentials ParseAssumeRole(byte[] xml)
-    {
-        var leaves = Leaves(xml);
-        const string Result = "AssumeRoleResponse/AssumeRoleResult/";
-        string Required(string path) => leaves.TryGetValue(Result + path, out var v) && v.Trim() is { Length: > 0 } value
-            ? value : throw new FormatException($"The AssumeRole response has no {path}.");
-
-        var expiration = Required("Credentials/Expiration");
-        if (!DateTimeOffset.TryParse(expiration, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var expires))
-        {
-            throw new FormatException($"The AssumeRole response's Credentials/Expiration '{expiration}' is not an ISO 8601 time.");
-        }
-
-        return new AssumedRoleCredentials(Required("Credentials/AccessKeyId"), Required("Credentials/SecretAccessKey"),
-            Required("Credentials/SessionToken"), expires, leaves.GetValueOrDefault(Result + "AssumedRoleUser/Arn"));
-    }
-
-    /// <summary>ErrorResponse/Error/Code and Message (and ErrorResponse/RequestId). A body that is not STS's XML (a
-    /// load balancer's page, say) still gives an error from the status and <paramref name="reasonPhrase"/>.</summary>
-    public static StsError ParseError(int status, byte[] body, string? reasonPhrase, string? requestIdHeader)
-    {
-        Dictionary<string, string> leaves;
-        try
-        {
-            leaves = body.Length > 0 ? Leaves(body) : [];
-        }
-        catch (FormatException)
-        {
-            leaves = [];
-        }
-
-        var code = leaves.GetValueOrDefault("ErrorResponse/Error/Code");
-        var message = leaves.GetValueOrDefault("ErrorResponse/Error/Message");
-        return new StsError(status, string.IsNullOrWhiteSpace(code) ? $"Http{status}" : code.Trim(),
-            string.IsNullOrWhiteSpace(message) ? reasonPhrase ?? "no message" : message.Trim(),
-            leaves.GetValueOrDefault("ErrorResponse/RequestId") ?? requestIdHeader);
-    }
-
-    /// <summary>The text of every leaf element, keyed by the path of local names from the root ("A/B/C").</summary>
-    private static Dictionary<string, string> Leaves(byte[] xml)
-    {
-        var leaves = new Dictionary<string, string>(StringComparer.Ordinal);
-        var path = new List<string>();
-        try
-        {
-            using var reader = XmlReader.Create(new MemoryStream(xml, writable: false), Settings);
-            while (reader.Read())
-            {
-                switch (reader.NodeType)
-                {
-                    case XmlNodeType.Element when reader.IsEmptyElement:
-                        leaves.TryAdd(Join(path, reader.LocalName), "");
-                        break;
-                    case XmlNodeType.Element:
-                        path.Add(reader.LocalName);
-                        break;
-                    case XmlNodeType.Text or XmlNodeType.CDATA when path.Count > 0:
-                        var key = string.Join('/', path);
-                        leaves[key] = leaves.TryGetValue(key, out var before) ? before + reader.Value : reader.Value;
-                        break;
-                    case XmlNodeType.EndElement when path.Count > 0:
-                        path.RemoveAt(path.Count - 1);
-                        break;
-                }
-            }
-        }
-        catch (XmlException e)
-        {
-            throw new FormatException($"Not well-formed XML (line {e.LineNumber}, position {e.LinePosition}).", e);
-        }
-
-        return leaves;
-    }
-
-    private static string Join(List<string> path, string leaf) => path.Count == 0 ? leaf : string.Join('/', path) + "/" + leaf;
 }

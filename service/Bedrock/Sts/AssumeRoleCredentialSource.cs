@@ -25,9 +25,9 @@ public sealed partial class AssumeRoleCredentialSource(
     private Task<Session>? _refresh;
     private (AssumeRoleException Error, DateTimeOffset Until)? _failure;
 
-    /// <summary>The default chain's credentials sign the AssumeRole call, made by <paramref name="sts"/>.</summary>
-    public static AssumeRoleCredentialSource Create(AssumeRoleRequest request, IAwsCredentialSource caller, StsClient sts, TimeProvider time, ILogger<AssumeRoleCredentialSource> logger) =>
-        new(request.RoleArn, async ct => await sts.AssumeRoleAsync(request, await caller.GetAsync(ct).ConfigureAwait(false), ct).ConfigureAwait(false), time, logger);
+    /// <summary>Each refresh is one AssumeRole call by <paramref name="sts"/> (signed with the proxy's own credentials).</summary>
+    public static AssumeRoleCredentialSource Create(AssumeRoleRequest request, StsClient sts, TimeProvider time, ILogger<AssumeRoleCredentialSource> logger) =>
+        new(request.RoleArn, ct => sts.AssumeRoleAsync(request, ct), time, logger);
 
     public string RoleArn => roleArn;
 

@@ -123,8 +123,7 @@ public class ErrorTests(LocalSystems systems)
 
         using var response = await system.Http.PostAsync("v1/chat/completions",
             JsonText("""{"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":"[[fault:midstream-throttle]] one two three four"}]}"""), TestContext.Current.CancellationToken);
-        var events = (await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))
-            .Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Select(e => e["data: ".Length..]).ToList();
+        var events = (await Sse.AllAsync(response, TestContext.Current.CancellationToken)).Select(e => e.Data).ToList();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains(events, e => e.Contains("\"content\":\"You\"", StringComparison.Ordinal));
@@ -149,8 +148,8 @@ public class ErrorTests(LocalSystems systems)
 
         using (var response = await system.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct))
         {
-            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
-            Assert.StartsWith("data: ", await reader.ReadLineAsync(ct));
+            await using var events = Sse.EventsAsync(response, ct).GetAsyncEnumerator(ct);
+            Assert.True(await events.MoveNextAsync());
         }
 
         // Disposing the response closed the connection; the proxy must pass that on and cancel its Bedrock call.

@@ -95,10 +95,10 @@ public class ResilienceTests(LocalSystems systems)
         };
 
         using var response = await system.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
-        Assert.StartsWith("data: ", await reader.ReadLineAsync(ct));
+        await using var stream = Sse.EventsAsync(response, ct).GetAsyncEnumerator(ct);
+        Assert.True(await stream.MoveNextAsync());
         clock.Advance(TimeSpan.FromSeconds(5));
-        var events = (await reader.ReadToEndAsync(ct)).Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Select(e => e.Trim()["data: ".Length..]).ToList();
+        var events = (await Sse.RestAsync(stream)).Select(e => e.Data).ToList();
 
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         using var last = System.Text.Json.JsonDocument.Parse(events[^1]);

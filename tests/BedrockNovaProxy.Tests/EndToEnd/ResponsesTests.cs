@@ -1,6 +1,7 @@
 using System.ClientModel;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.ServerSentEvents;
 using System.Text.Json;
 using OpenAI;
 using OpenAI.Responses;
@@ -422,16 +423,14 @@ public class ResponsesTests(LocalSystems systems)
     /// <summary>The events of an SSE body: each one's `event:` name and parsed `data:`.</summary>
     private static async Task<List<(string Name, JsonElement Data, string Raw)>> Events(HttpResponseMessage response)
     {
-        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        Assert.DoesNotContain("[DONE]", body);
-        return [.. body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Select(e =>
+        var events = await Sse.AllAsync(response, TestContext.Current.CancellationToken);
+        Assert.DoesNotContain(events, e => e.Data == "[DONE]");
+        return [.. events.Select(e =>
         {
-            var lines = e.Split('\n');
-            Assert.Equal(2, lines.Length);
-            Assert.StartsWith("event: ", lines[0]);
-            Assert.StartsWith("data: ", lines[1]);
-            var data = lines[1]["data: ".Length..];
-            return (lines[0]["event: ".Length..], JsonDocument.Parse(data).RootElement.Clone(), data);
+            // Every event is named: none falls back to the default "message".
+            Assert.NotEqual(SseParser.EventTypeDefault, e.EventType);
+            Assert.DoesNotContain('\n', e.Data);
+            return (e.EventType, JsonDocument.Parse(e.Data).RootElement.Clone(), e.Data);
         })];
     }
 }

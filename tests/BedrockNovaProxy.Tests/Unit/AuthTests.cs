@@ -1,6 +1,9 @@
 using BedrockNovaProxy.Auth;
 using BedrockNovaProxy.Configuration;
 using BedrockNovaProxy.Limits;
+using BedrockNovaProxy.OpenAi;
+using BedrockNovaProxy.Pipeline;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Time.Testing;
 
@@ -41,6 +44,54 @@ public class AuthUnitTests
         Assert.Equal((60, 0, TimeSpan.FromSeconds(1)), (first, remaining, wait));
         Assert.True(afterOneSecond);
         Assert.Equal(TimeSpan.FromSeconds(101), inDebt);
+    }
+
+    [Fact]
+    public void A_requests_usage_charges_its_key_and_reaches_the_metrics()
+    {
+        var keys = ApiKeys.From(new AuthOptions
+        {
+            Keys = [new() { Name = "a", Sha256 = ApiKeyHash.Of("sk-a"), TokensPerMinute = 1000 }],
+        }, ChatRequestTranslatorTests.Models, new FakeTimeProvider());
+        var key = keys.Find("sk-a")!;
+        var metrics = new RequestMetrics { Operation = "chat.completions" };
+        IRequestUsage usage = new KeyUsage(key, metrics);
+
+        usage.ModelChosen("gpt-4o", "amazon.nova-pro-v1:0", "chat.completions.stream");
+        usage.FirstTokenOut(TimeSpan.FromMilliseconds(120));
+        usage.FirstTokenOut(TimeSpan.FromMilliseconds(300));
+        usage.TokensUsed(new TokenCounts(700, 100, 500));
+
+        Assert.Equal(200, key.Tokens!.Remaining);
+        Assert.Equal(("gpt-4o", "amazon.nova-pro-v1:0", "chat.completions.stream"), (metrics.ModelAlias, metrics.ModelId, metrics.Operation));
+        Assert.Equal((700, 100, TimeSpan.FromMilliseconds(120)), (metrics.InputTokens, metrics.OutputTokens, metrics.TimeToFirstToken));
+    }
+
+    [Fact]
+    public void Both_answer_shapes_report_the_same_token_counts()
+    {
+        var chat = new Usage
+        {
+            PromptTokens = 1100, CompletionTokens = 20, TotalTokens = 1120,
+            PromptTokensDetails = new PromptTokensDetails { CachedTokens = 1000 },
+        };
+
+        var responses = Translation.ResponsesResponseTranslator.UsageOf(chat);
+
+        Assert.Equal(new TokenCounts(1100, 20, 1000), TokenCounts.Of(chat));
+        Assert.Equal(TokenCounts.Of(chat), TokenCounts.Of(responses));
+        Assert.Equal(1120, TokenCounts.Of(chat).Total);
+    }
+
+    [Fact]
+    public void A_request_no_middleware_accounts_for_reports_its_usage_to_no_one()
+    {
+        var context = new DefaultHttpContext();
+
+        context.Usage().TokensUsed(new TokenCounts(1, 1));
+
+        var configuration = new ProxyConfiguration(new ProxyOptions(), "us-east-1", new Uri("https://bedrock-runtime.us-east-1.amazonaws.com"), ChatRequestTranslatorTests.Models);
+        Assert.Same(ChatRequestTranslatorTests.Models, context.Models(configuration));
     }
 
     public static TheoryData<string, string[], string> BadAuth => new()

@@ -137,11 +137,8 @@ public class ChatRequestTranslatorTests
 
     [Theory]
     [MemberData(nameof(Translations))]
-    public void Translates(string because, string request, string path, string expected)
-    {
-        var node = Select(Converse(request), path);
-        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), node), $"{because}: got {node?.ToJsonString()}");
-    }
+    public void Translates(string because, string request, string path, string expected) =>
+        TranslatorFixtures.AssertAt(Converse(request), path, expected, because);
 
     [Theory]
     [InlineData("gpt-4o", "amazon.nova-pro-v1:0")]
@@ -237,31 +234,14 @@ public class ChatRequestTranslatorTests
     [InlineData("tooluse_AbC.1:2-3", "tooluse_AbC.1:2-3")]
     [InlineData("id with spaces/and+signs", "id_with_spaces_and_signs")]
     public void Tool_call_ids_become_valid_tool_use_ids(string id, string expected) =>
-        Assert.Equal(expected, ChatRequestTranslator.ToolUseId(id));
+        Assert.Equal(expected, ChatContent.ToolUseId(id));
 
     [Fact]
     public void Long_tool_call_ids_stay_unique_and_within_64_characters()
     {
-        var a = ChatRequestTranslator.ToolUseId(new string('a', 70) + "1");
-        var b = ChatRequestTranslator.ToolUseId(new string('a', 70) + "2");
+        var a = ChatContent.ToolUseId(new string('a', 70) + "1");
+        var b = ChatContent.ToolUseId(new string('a', 70) + "2");
         Assert.NotEqual(a, b);
         Assert.All([a, b], id => Assert.True(id.Length <= 64));
-    }
-
-    /// <summary>Walks "a.b[0].c" (or "$" for the root) in a JSON tree.</summary>
-    private static JsonNode? Select(JsonNode root, string path)
-    {
-        if (path == "$")
-        {
-            return root;
-        }
-
-        var node = root;
-        foreach (var segment in JsonPath.Parse("$." + path))
-        {
-            node = segment is int i ? node![i] : node![(string)segment];
-        }
-
-        return node;
     }
 }

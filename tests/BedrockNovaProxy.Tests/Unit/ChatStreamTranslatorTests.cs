@@ -2,26 +2,12 @@ using System.Text.Json;
 using BedrockNovaProxy.Bedrock;
 using BedrockNovaProxy.OpenAi;
 using BedrockNovaProxy.Translation;
+using static BedrockNovaProxy.Tests.Unit.TranslatorFixtures;
 
 namespace BedrockNovaProxy.Tests.Unit;
 
 public class ChatStreamTranslatorTests
 {
-    private static ConverseStreamEvent Event(string type, string payload)
-    {
-        var c = BedrockJsonContext.Default;
-        return type switch
-        {
-            "messageStart" => new ConverseStreamEvent.MessageStart(JsonSerializer.Deserialize(payload, c.MessageStartEvent)!),
-            "contentBlockStart" => new ConverseStreamEvent.BlockStart(JsonSerializer.Deserialize(payload, c.ContentBlockStartEvent)!),
-            "contentBlockDelta" => new ConverseStreamEvent.BlockDelta(JsonSerializer.Deserialize(payload, c.ContentBlockDeltaEvent)!),
-            "contentBlockStop" => new ConverseStreamEvent.BlockStop(JsonSerializer.Deserialize(payload, c.ContentBlockStopEvent)!),
-            "messageStop" => new ConverseStreamEvent.MessageStop(JsonSerializer.Deserialize(payload, c.MessageStopEvent)!),
-            "metadata" => new ConverseStreamEvent.Metadata(JsonSerializer.Deserialize(payload, c.MetadataEvent)!),
-            _ => throw new ArgumentException(type),
-        };
-    }
-
     /// <summary>Feeds Bedrock events and returns the `data:` lines the client would get (ids and times fixed).</summary>
     private static List<string> Run(string request, params (string Type, string Payload)[] events)
     {

@@ -137,11 +137,8 @@ public class ResponsesRequestTranslatorTests
 
     [Theory]
     [MemberData(nameof(Translations))]
-    public void Translates(string because, string request, string path, string expected)
-    {
-        var node = Select(Converse(request), path);
-        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), node), $"{because}: got {node?.ToJsonString()}");
-    }
+    public void Translates(string because, string request, string path, string expected) =>
+        TranslatorFixtures.AssertAt(Converse(request), path, expected, because);
 
     [Fact]
     public void Streams_always_ask_for_usage_because_response_completed_carries_it()
@@ -328,22 +325,5 @@ public class ResponsesRequestTranslatorTests
 
         Assert.Equal("Invalid 'input[0].content': the messages hold only 'input'; use max_output_tokens.", error.Message);
         Assert.Equal("input[0].content", error.Param);
-    }
-
-    /// <summary>Walks "a.b[0].c" (or "$" for the root) in a JSON tree.</summary>
-    internal static JsonNode? Select(JsonNode root, string path)
-    {
-        if (path == "$")
-        {
-            return root;
-        }
-
-        var node = root;
-        foreach (var segment in JsonPath.Parse("$." + path))
-        {
-            node = segment is int index ? node?[index] : node?[(string)segment];
-        }
-
-        return node;
     }
 }

@@ -4,6 +4,7 @@ using BedrockNovaProxy.Bedrock;
 using BedrockNovaProxy.OpenAi;
 using BedrockNovaProxy.Translation;
 using static BedrockNovaProxy.Tests.Unit.ResponsesRequestTranslatorTests;
+using static BedrockNovaProxy.Tests.Unit.TranslatorFixtures;
 
 namespace BedrockNovaProxy.Tests.Unit;
 
@@ -117,21 +118,6 @@ public class ResponsesResponseTranslatorTests
     }
 
     // Streaming.
-
-    private static ConverseStreamEvent Event(string type, string payload)
-    {
-        var c = BedrockJsonContext.Default;
-        return type switch
-        {
-            "messageStart" => new ConverseStreamEvent.MessageStart(JsonSerializer.Deserialize(payload, c.MessageStartEvent)!),
-            "contentBlockStart" => new ConverseStreamEvent.BlockStart(JsonSerializer.Deserialize(payload, c.ContentBlockStartEvent)!),
-            "contentBlockDelta" => new ConverseStreamEvent.BlockDelta(JsonSerializer.Deserialize(payload, c.ContentBlockDeltaEvent)!),
-            "contentBlockStop" => new ConverseStreamEvent.BlockStop(JsonSerializer.Deserialize(payload, c.ContentBlockStopEvent)!),
-            "messageStop" => new ConverseStreamEvent.MessageStop(JsonSerializer.Deserialize(payload, c.MessageStopEvent)!),
-            "metadata" => new ConverseStreamEvent.Metadata(JsonSerializer.Deserialize(payload, c.MetadataEvent)!),
-            _ => throw new ArgumentException(type),
-        };
-    }
 
     /// <summary>Feeds Bedrock events to a stream translator and returns every event it writes, as JSON, in order.</summary>
     private static (List<JsonNode> Events, ResponsesStreamTranslator Translator) Stream(string request, bool complete, params (string Type, string Payload)[] events)
