@@ -120,7 +120,7 @@ public class TimeoutAndErrorTests
         var call = client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "prod/stream"), HttpCompletionOption.ResponseHeadersRead, Ct);
         var id = await NextAsync(runtime);
         var never = new TaskCompletionSource();
-        using var post = new HttpRequestMessage(HttpMethod.Post, $"invocation/{id}/response") { Content = new NeverEndingBody(never.Task) };
+        using var post = new HttpRequestMessage(HttpMethod.Post, $"invocation/{id}/response") { Content = new FrontTests.StreamingBody(never.Task, """{"statusCode":200}""", second: null) };
         post.Headers.Add("Lambda-Runtime-Function-Response-Mode", "streaming");
         post.Headers.TransferEncodingChunked = true;
         var posting = runtime.SendAsync(post, Ct);
@@ -135,31 +135,5 @@ public class TimeoutAndErrorTests
         never.SetResult();
         using var refused = await posting;
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
-    }
-
-    private sealed class NeverEndingBody : HttpContent
-    {
-        private readonly Task _end;
-
-        public NeverEndingBody(Task end)
-        {
-            _end = end;
-            Headers.ContentType = new("application/vnd.awslambda.http-integration-response");
-        }
-
-        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
-        {
-            await stream.WriteAsync(Encoding.UTF8.GetBytes("""{"statusCode":200}"""));
-            await stream.WriteAsync(new byte[8]);
-            await stream.WriteAsync(Encoding.UTF8.GetBytes("first\n"));
-            await stream.FlushAsync();
-            await _end;
-        }
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = 0;
-            return false;
-        }
     }
 }
