@@ -4,18 +4,30 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using BedrockNovaProxy.Emulators.Bedrock;
+using BedrockNovaProxy.Emulators.Bedrock.Transport;
 using BedrockNovaProxy;
 using BedrockNovaProxy.Bedrock;
 
 namespace BedrockNovaProxy.Local;
 
 /// <summary>How the proxy is hosted: under Kestrel as in a container, or as a Lambda worker behind the local
-/// API Gateway (REST API, Lambda proxy integration), answering buffered or streamed.</summary>
+/// API Gateway (REST API, Lambda proxy integration), answering buffered or streamed. Each calls the local Bedrock over
+/// plain HTTP/1.1, except <see cref="KestrelHttp2"/>.</summary>
 public enum Hosting
 {
     Kestrel,
     LambdaBuffered,
     LambdaStreaming,
+
+    /// <summary>Under Kestrel, calling the local Bedrock as production calls Bedrock: HTTPS, HTTP/2 by ALPN, the
+    /// emulator's certificate trusted through Proxy:Bedrock:CaBundle (the CA it generated at start).</summary>
+    KestrelHttp2,
+}
+
+public static class HostingExtensions
+{
+    /// <summary>The proxy runs as a Lambda worker behind the local API Gateway.</summary>
+    public static bool IsLambda(this Hosting hosting) => hosting is Hosting.LambdaBuffered or Hosting.LambdaStreaming;
 }
 
 /// <summary>The local Bedrock and the proxy pointed at it, each on a free 127.0.0.1 port, the proxy configured with
@@ -32,7 +44,8 @@ public sealed class InProcessStack : IAsyncDisposable
         _emulator = emulator;
         _proxy = proxy;
         _lambda = lambda;
-        BedrockUrl = new Uri(emulator.Urls.First() + "/");
+        var endpoints = emulator.Services.GetRequiredService<EmulatorEndpoints>();
+        BedrockUrl = endpoints.HttpsUrl ?? endpoints.Http1Url!;
         ProxyUrl = lambda is null ? new Uri(proxy.Urls.First() + "/") : new Uri(lambda.ApiGatewayUrl, Stage + "/");
     }
 
@@ -43,7 +56,11 @@ public sealed class InProcessStack : IAsyncDisposable
 
     public Uri ProxyUrl { get; }
 
+    /// <summary>The local Bedrock's endpoint the proxy calls.</summary>
     public Uri BedrockUrl { get; }
+
+    /// <summary>Every endpoint the local Bedrock listens on, and the CA bundle of its HTTPS one.</summary>
+    public EmulatorEndpoints BedrockEndpoints => _emulator.Services.GetRequiredService<EmulatorEndpoints>();
 
     public EmulatorStats BedrockStats => _emulator.Services.GetRequiredService<EmulatorStats>();
 
@@ -89,7 +106,7 @@ public sealed class InProcessStack : IAsyncDisposable
         Action<LambdaEmulatorOptions>? lambdaOptions = null, bool testCustomer = true)
     {
         LambdaEmulatorHost? lambda = null;
-        if (hosting != Hosting.Kestrel)
+        if (hosting.IsLambda())
         {
             lambda = LambdaEmulatorApp.Build([], o =>
             {
@@ -99,9 +116,18 @@ public sealed class InProcessStack : IAsyncDisposable
             await lambda.StartAsync();
         }
 
-        var emulator = BedrockEmulatorApp.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"], bedrock,
-            bedrockTime is null ? null : s => s.AddSingleton(bedrockTime));
+        var emulator = BedrockEmulatorApp.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"], o =>
+        {
+            if (hosting == Hosting.KestrelHttp2)
+            {
+                o.HttpsUrl = "https://127.0.0.1:0";
+            }
+
+            bedrock?.Invoke(o);
+        }, bedrockTime is null ? null : s => s.AddSingleton(bedrockTime));
         await emulator.StartAsync();
+        var endpoints = emulator.Services.GetRequiredService<EmulatorEndpoints>();
+        var bedrockUrl = (endpoints.HttpsUrl ?? endpoints.Http1Url!).ToString();
 
         var proxy = ProxyApp.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"], builder =>
         {
@@ -112,9 +138,10 @@ public sealed class InProcessStack : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["Proxy:Bedrock:Region"] = LocalCredentials.Region,
-                ["Proxy:Bedrock:Endpoint"] = emulator.Urls.First(),
+                ["Proxy:Bedrock:Endpoint"] = bedrockUrl,
                 // Used only when a test sets Proxy:Bedrock:AssumeRoleArn: the emulator is STS too.
-                ["Proxy:Bedrock:StsEndpoint"] = emulator.Urls.First(),
+                ["Proxy:Bedrock:StsEndpoint"] = bedrockUrl,
+                ["Proxy:Bedrock:CaBundle"] = endpoints.CaBundlePath,
             });
             if (lambda is not null)
             {

@@ -44,12 +44,14 @@ public static class ProxyApp
         if (configuration.AssumeRole is { } role)
         {
             // AWS's STS client, signed with the proxy's own credentials; the container disposes it.
+            // With a CA bundle, STS's certificate must chain to it too (through a client of the proxy's own).
             services.AddSingleton(sp => new Bedrock.Sts.StsClient(role.StsEndpoint, role.SigningRegion,
-                sp.GetRequiredService<IAwsCredentialSource>(), sp.GetRequiredService<TimeProvider>(), configuration.Options.Bedrock.ConnectTimeout));
+                sp.GetRequiredService<IAwsCredentialSource>(), sp.GetRequiredService<TimeProvider>(), configuration.Options.Bedrock.ConnectTimeout,
+                configuration.TrustedRoots is null ? null : new TrustingHttpClientFactory(configuration)));
         }
 
         services.AddSingleton(sp => new BedrockRuntimeClient(
-            CreateHttpClient(configuration.Options.Bedrock),
+            CreateHttpClient(configuration),
             new SigV4Signer(configuration.BedrockEndpoint, configuration.Region),
             sp.GetRequiredKeyedService<IAwsCredentialSource>(IAwsCredentialSource.Bedrock),
             sp.GetRequiredService<TimeProvider>(),
@@ -59,7 +61,10 @@ public static class ProxyApp
         services.AddSingleton<Images.ImageFetcher>();
         services.AddSingleton<Telemetry.PromptLog>();
         services.TryAddSingleton<Telemetry.IMetricsSink>(EmfEnabled(configuration, builder.Configuration) ? new Telemetry.StdoutMetricsSink() : new Telemetry.NoMetricsSink());
-        services.AddSingleton(sp => new Readiness(sp.GetRequiredKeyedService<IAwsCredentialSource>(IAwsCredentialSource.Bedrock), sp.GetRequiredService<TimeProvider>()));
+        // A failed probe names the CA bundle in force, the usual suspect when a TLS handshake fails.
+        var trusted = configuration.CaBundlePath is { } bundle ? $" The CAs trusted are those of {bundle} ({CaBundle.Keys})." : "";
+        services.AddSingleton(sp => new Readiness(sp.GetRequiredKeyedService<IAwsCredentialSource>(IAwsCredentialSource.Bedrock), sp.GetRequiredService<TimeProvider>(),
+            async ct => await sp.GetRequiredService<BedrockRuntimeClient>().ProbeAsync(ct).ConfigureAwait(false) is { } reason ? reason + trusted : null));
         services.AddSingleton<Health>();
         services.AddSingleton<Ready>();
         services.AddSingleton<Models>();
@@ -112,18 +117,34 @@ public static class ProxyApp
         LambdaHosting.IsLambda(configuration) || !string.IsNullOrEmpty(configuration["ECS_CONTAINER_METADATA_URI_V4"]);
 
     /// <summary>One pooled client for the process: keep-alive connections, recycled every few minutes so DNS changes
-    /// are seen; HTTP/2 where the endpoint offers it. Timeouts are per call (BedrockRuntimeClient), not here.</summary>
-    private static HttpClient CreateHttpClient(BedrockOptions options) => new(new SocketsHttpHandler
+    /// are seen; HTTP/2 where the endpoint offers it by ALPN (Bedrock does), many streams on one connection. Timeouts are
+    /// per call (BedrockRuntimeClient), not here. With a CA bundle, the endpoints' certificates must chain to it.</summary>
+    private static HttpClient CreateHttpClient(ProxyConfiguration configuration)
     {
-        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
-        ConnectTimeout = options.ConnectTimeout,
-        AutomaticDecompression = DecompressionMethods.None,
-        EnableMultipleHttp2Connections = true,
-    })
+        var handler = new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+            ConnectTimeout = configuration.Options.Bedrock.ConnectTimeout,
+            AutomaticDecompression = DecompressionMethods.None,
+            EnableMultipleHttp2Connections = true,
+        };
+        if (configuration.TrustedRoots is { } roots)
+        {
+            handler.SslOptions.CertificateChainPolicy = CaBundle.Policy(roots);
+        }
+
+        return new HttpClient(handler)
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+            DefaultRequestVersion = HttpVersion.Version20,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+        };
+    }
+
+    /// <summary>Hands AWS's STS client the proxy's HttpClient, whose TLS trusts the CA bundle only.</summary>
+    private sealed class TrustingHttpClientFactory(ProxyConfiguration configuration) : Amazon.Runtime.HttpClientFactory
     {
-        Timeout = Timeout.InfiniteTimeSpan,
-        DefaultRequestVersion = HttpVersion.Version20,
-        DefaultVersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
-    };
+        public override HttpClient CreateHttpClient(Amazon.Runtime.IClientConfig clientConfig) => ProxyApp.CreateHttpClient(configuration);
+    }
 }

@@ -9,22 +9,32 @@ namespace BedrockNovaProxy.Emulators.Bedrock;
 /// Program (standalone), the AppHost and the tests.</summary>
 public static class BedrockEmulatorApp
 {
-    /// <summary>Where the emulator listens when neither --urls nor ASPNETCORE_URLS says otherwise.</summary>
+    /// <summary>Where the emulator listens when neither --urls nor ASPNETCORE_URLS says otherwise (HTTP/1.1)...</summary>
     public const string DefaultUrl = "http://127.0.0.1:5005";
+
+    /// <summary>...and then, unless Emulator:Http2Url and Emulator:HttpsUrl say otherwise, h2c and HTTPS (h2, http/1.1).</summary>
+    public const string DefaultHttp2Url = "http://127.0.0.1:5006";
+
+    public const string DefaultHttpsUrl = "https://127.0.0.1:5443";
 
     public static WebApplication Build(string[] args, Action<BedrockEmulatorOptions>? configure = null, Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
         builder.AddServiceDefaults();
+        var options = builder.Configuration.GetSection("Emulator").Get<BedrockEmulatorOptions>() ?? new BedrockEmulatorOptions();
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
         {
-            builder.WebHost.UseUrls(DefaultUrl);
+            options.Http2Url ??= DefaultHttp2Url;
+            options.HttpsUrl ??= DefaultHttpsUrl;
         }
 
-        var options = builder.Configuration.GetSection("Emulator").Get<BedrockEmulatorOptions>() ?? new BedrockEmulatorOptions();
         configure?.Invoke(options);
+        var stats = new EmulatorStats();
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton<EmulatorStats>();
+        builder.Services.AddSingleton(stats);
+        // A factory, so that the container disposes it (the certificates, and the CA's temporary folder).
+        var endpoints = Transport.EmulatorEndpoints.Configure(builder, options, DefaultUrl, stats);
+        builder.Services.AddSingleton(_ => endpoints);
         builder.Services.AddSingleton(new FaultInjector(options.Faults));
         builder.Services.AddSingleton<RuntimeEndpoint>();
         builder.Services.AddSingleton<Sts.StsSessions>();
@@ -33,6 +43,16 @@ public static class BedrockEmulatorApp
         builder.Services.TryAddSingleton(TimeProvider.System);
 
         var app = builder.Build();
+        _ = app.Services.GetRequiredService<Transport.EmulatorEndpoints>();
+        app.Use((context, next) =>
+        {
+            if (!context.Request.Path.StartsWithSegments("/_emulator"))
+            {
+                stats.Served(context.Request.Protocol);
+            }
+
+            return next(context);
+        });
         app.MapGet("/_emulator/health", () => Results.Text("ok"));
         app.MapGet("/_emulator/stats", (EmulatorStats stats) => Results.Json(stats.Snapshot()));
         app.MapPost("/model/{**rest}", (HttpContext context, RuntimeEndpoint endpoint) => endpoint.HandleAsync(context));

@@ -1,4 +1,5 @@
 using BedrockNovaProxy.Aws;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace BedrockNovaProxy.Emulators.Bedrock;
 
@@ -16,11 +17,32 @@ public sealed class BedrockEmulatorOptions
     /// <summary>Adds Bedrock's unmodelled "p" padding field to stream events, proving that clients ignore it.</summary>
     public bool PadStreamEvents { get; set; } = true;
 
+    /// <summary>An endpoint that speaks HTTP/2 with prior knowledge and no TLS (h2c), like <c>http://127.0.0.1:5006</c>:
+    /// what AWS's JavaScript SDK speaks to an http:// endpoint. Unset: none (the standalone emulator opens one on 5006).</summary>
+    public string? Http2Url { get; set; }
+
+    /// <summary>An HTTPS endpoint offering h2 and http/1.1 by ALPN, as Bedrock does, like <c>https://127.0.0.1:5443</c>, on a
+    /// certificate from a CA generated at start (see <see cref="TlsOptions"/>). Unset: none (the standalone emulator opens one on 5443).</summary>
+    public string? HttpsUrl { get; set; }
+
+    public TlsOptions Tls { get; set; } = new();
+
     public LatencyOptions Latency { get; set; } = new();
 
     public FaultOptions Faults { get; set; } = new();
 
     public StsOptions Sts { get; set; } = new();
+}
+
+/// <summary>The HTTPS endpoint's certificate: issued at every start by a new local CA, whose certificate is written as PEM
+/// for clients to trust (AWS_CA_BUNDLE for the proxy and AWS's SDKs, NODE_EXTRA_CA_CERTS for Node).</summary>
+public sealed class TlsOptions
+{
+    /// <summary>Where the CA certificate (ca.pem) is written. Unset: a new temporary folder, removed when the emulator stops.</summary>
+    public string? Directory { get; set; }
+
+    /// <summary>What ALPN offers: Http1AndHttp2 (Bedrock's), or Http1 to see a client fall back when HTTP/2 is not offered.</summary>
+    public HttpProtocols Protocols { get; set; } = HttpProtocols.Http1AndHttp2;
 }
 
 /// <summary>The emulated STS (POST / with Action=AssumeRole), which issues the temporary credentials Bedrock accepts.</summary>

@@ -33,6 +33,14 @@ public sealed class EmulatorStats
     /// Access key ids only: secrets and session tokens are never recorded.</summary>
     public IReadOnlyDictionary<string, long> RequestsByAccessKey => new Dictionary<string, long>(_byAccessKey, StringComparer.Ordinal);
 
+    /// <summary>What travelled over HTTP/1.1 and what over HTTP/2 (h2c or h2 by ALPN).</summary>
+    public ProtocolStats Http1 { get; } = new();
+
+    public ProtocolStats Http2 { get; } = new();
+
+    /// <summary>The counters of a request's protocol ("HTTP/1.1", "HTTP/2" as HttpRequest.Protocol names them).</summary>
+    public ProtocolStats Of(string protocol) => protocol == "HTTP/2" ? Http2 : Http1;
+
     /// <summary>Completes when <paramref name="condition"/> holds; re-checked after every change.</summary>
     public async Task WaitUntilAsync(Func<EmulatorStats, bool> condition, CancellationToken cancellationToken)
     {
@@ -69,6 +77,8 @@ public sealed class EmulatorStats
         ["assumeRole"] = AssumeRole,
         ["stsErrors"] = StsErrors,
         ["requestsByAccessKey"] = RequestsByAccessKey,
+        ["http1"] = Http1.Snapshot(),
+        ["http2"] = Http2.Snapshot(),
     };
 
     internal void Started(string operation)
@@ -109,7 +119,29 @@ public sealed class EmulatorStats
 
     internal void FaultInjected() => Bump(ref _faults);
 
-    internal void CallerCancelled() => Bump(ref _cancelled);
+    internal void CallerCancelled(string protocol)
+    {
+        Of(protocol).Cancel();
+        Bump(ref _cancelled);
+    }
+
+    internal void Served(string protocol)
+    {
+        Of(protocol).Request();
+        Changed();
+    }
+
+    internal void ConnectionOpened(string protocol)
+    {
+        Of(protocol).Open();
+        Changed();
+    }
+
+    internal void ConnectionClosed(string protocol)
+    {
+        Of(protocol).Close();
+        Changed();
+    }
 
     internal void Tokens(int input, int output)
     {
@@ -134,4 +166,35 @@ public sealed class EmulatorStats
 
         previous.TrySetResult();
     }
+}
+
+/// <summary>Requests, connections and cancellations of one HTTP version. On HTTP/2 a cancelled request is a stream the
+/// client reset (RST_STREAM) or lost with its connection: <see cref="ConnectionsClosed"/> tells the two apart.</summary>
+public sealed class ProtocolStats
+{
+    private long _requests, _opened, _closed, _cancelled;
+
+    public long Requests => Interlocked.Read(ref _requests);
+
+    public long ConnectionsOpened => Interlocked.Read(ref _opened);
+
+    public long ConnectionsClosed => Interlocked.Read(ref _closed);
+
+    public long Cancelled => Interlocked.Read(ref _cancelled);
+
+    internal void Request() => Interlocked.Increment(ref _requests);
+
+    internal void Open() => Interlocked.Increment(ref _opened);
+
+    internal void Close() => Interlocked.Increment(ref _closed);
+
+    internal void Cancel() => Interlocked.Increment(ref _cancelled);
+
+    internal Dictionary<string, long> Snapshot() => new()
+    {
+        ["requests"] = Requests,
+        ["connectionsOpened"] = ConnectionsOpened,
+        ["connectionsClosed"] = ConnectionsClosed,
+        ["cancelled"] = Cancelled,
+    };
 }

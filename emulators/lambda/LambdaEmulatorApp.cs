@@ -10,11 +10,13 @@ public sealed class LambdaEmulatorHost : IAsyncDisposable
 {
     private readonly WebApplication _runtime;
     private readonly WebApplication _front;
+    private readonly Sandbox? _sandbox;
 
-    internal LambdaEmulatorHost(WebApplication runtime, WebApplication front, InvocationQueue queue, LambdaEmulatorStats stats, LambdaEmulatorOptions options)
+    internal LambdaEmulatorHost(WebApplication runtime, WebApplication front, InvocationQueue queue, LambdaEmulatorStats stats, LambdaEmulatorOptions options, Sandbox? sandbox)
     {
         _runtime = runtime;
         _front = front;
+        _sandbox = sandbox;
         Queue = queue;
         Stats = stats;
         Options = options;
@@ -44,8 +46,20 @@ public sealed class LambdaEmulatorHost : IAsyncDisposable
     /// <summary>Completes when a worker first asks for an invocation: a readiness signal, so nobody sleeps.</summary>
     public Task WaitForWorkerAsync(CancellationToken cancellationToken) => Queue.WorkerPolled.WaitAsync(cancellationToken);
 
+    /// <summary>Runtime processes the emulator started (Emulator:Worker): one per cold start.</summary>
+    public int WorkerStarts => _sandbox?.Starts ?? 0;
+
+    /// <summary>Completes when either listener's host is told to stop (SIGTERM, Ctrl+C): both share one fate.</summary>
+    public Task WaitForShutdownAsync() => Task.WhenAny(_front.WaitForShutdownAsync(), _runtime.WaitForShutdownAsync());
+
     public async ValueTask DisposeAsync()
     {
+        // The function's process first: it must not poll a Runtime API that is going away.
+        if (_sandbox is not null)
+        {
+            await _sandbox.DisposeAsync();
+        }
+
         await _front.DisposeAsync();
         await _runtime.DisposeAsync();
     }
@@ -59,18 +73,19 @@ public static class LambdaEmulatorApp
         var options = configuration.GetSection("Emulator").Get<LambdaEmulatorOptions>() ?? new LambdaEmulatorOptions();
         configure?.Invoke(options);
         time ??= TimeProvider.System;
-        var queue = new InvocationQueue();
+        var queue = new InvocationQueue(time);
         var stats = new LambdaEmulatorStats();
 
         var runtime = Listen(args, options.RuntimePort);
         RuntimeApi.Map(runtime, queue, options);
+        var sandbox = string.IsNullOrWhiteSpace(options.Worker.Command) ? null : new Sandbox(options, queue, () => new Uri(runtime.Urls.First()).Authority);
 
         var front = Listen(args, options.ApiPort);
-        var gateway = new ApiGatewayFront(options, queue, stats, time);
+        var gateway = new ApiGatewayFront(options, queue, stats, time, sandbox is null ? null : sandbox.EnsureStarted);
         front.MapGet("/_emulator/health", () => Results.Text("ok"));
         front.MapGet("/_emulator/stats", () => Results.Json(stats.Snapshot()));
         front.Map("/{**path}", gateway.HandleAsync);
-        return new LambdaEmulatorHost(runtime, front, queue, stats, options);
+        return new LambdaEmulatorHost(runtime, front, queue, stats, options, sandbox);
     }
 
     private static WebApplication Listen(string[] args, int port)

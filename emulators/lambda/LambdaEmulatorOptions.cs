@@ -28,7 +28,7 @@ public sealed class LambdaEmulatorOptions
     /// <summary>The function's timeout: the invocation deadline handed to the worker.</summary>
     public TimeSpan FunctionTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>API Gateway's integration timeout for buffered responses (29 s by default).</summary>
+    /// <summary>A REST API's integration timeout for buffered responses (29 s by default). HTTP APIs wait 30 s.</summary>
     public TimeSpan IntegrationTimeout { get; set; } = TimeSpan.FromSeconds(29);
 
     /// <summary>Largest request and buffered response payload: Lambda's 6 MB synchronous invocation limit.</summary>
@@ -39,8 +39,30 @@ public sealed class LambdaEmulatorOptions
 
     public int ThrottleBurst { get; set; }
 
+    /// <summary>The function's process, when the emulator starts it (as Lambda starts the runtime in its execution
+    /// environment); unset, workers start on their own and point AWS_LAMBDA_RUNTIME_API at the Runtime API.</summary>
+    public WorkerOptions Worker { get; set; } = new();
+
     /// <summary>Ports on 127.0.0.1; 0 picks a free one.</summary>
     public int RuntimePort { get; set; }
 
     public int ApiPort { get; set; }
+}
+
+/// <summary>Emulator:Worker: the runtime process of the function, e.g. Command=node,
+/// Arguments:0=node_modules/aws-lambda-ric/index.mjs, Handler=index.handler, WorkingDirectory=the function's folder.</summary>
+public sealed class WorkerOptions
+{
+    public string? Command { get; set; }
+
+    public List<string> Arguments { get; set; } = [];
+
+    /// <summary>LAMBDA_TASK_ROOT, and the process's working directory.</summary>
+    public string? WorkingDirectory { get; set; }
+
+    /// <summary>_HANDLER, as the function's configuration names it.</summary>
+    public string? Handler { get; set; }
+
+    /// <summary>The function's own environment variables.</summary>
+    public Dictionary<string, string> Environment { get; set; } = [];
 }

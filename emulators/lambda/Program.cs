@@ -5,7 +5,5 @@ await using var host = LambdaEmulatorApp.Build(args);
 await host.StartAsync();
 Console.WriteLine($"Lambda Runtime API on {host.RuntimeApi} (AWS_LAMBDA_RUNTIME_API), API Gateway front on {host.ApiGatewayUrl} " +
     $"({host.Options.EventFormat}, {(host.Options.Streaming ? "streaming" : "buffered")}).");
-var stop = new TaskCompletionSource();
-Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.TrySetResult(); };
-AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.TrySetResult();
-await stop.Task;
+// Each listener's host handles SIGTERM and Ctrl+C; the first to be told to stop ends both, and the worker it started.
+await host.WaitForShutdownAsync();

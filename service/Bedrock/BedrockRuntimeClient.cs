@@ -41,6 +41,25 @@ public sealed class BedrockRuntimeClient(HttpClient http, SigV4Signer signer, IA
         return new InvokeModelResult(bytes, tokens);
     }
 
+    /// <summary>Whether Bedrock's endpoint can be reached at all: DNS, TCP, TLS and the trust of its certificate. One
+    /// unsigned HEAD /, whatever status it gets. Null when it answered, else why not.</summary>
+    public async Task<string?> ProbeAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var message = new HttpRequestMessage(HttpMethod.Head, Endpoint) { Version = http.DefaultRequestVersion, VersionPolicy = http.DefaultVersionPolicy };
+            using var response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (HttpRequestException e)
+        {
+            var tls = e.InnerException as System.Security.Authentication.AuthenticationException;
+            return tls is null
+                ? $"Amazon Bedrock ({Endpoint}) could not be reached: {e.Message}"
+                : $"The TLS handshake with Amazon Bedrock ({Endpoint}) failed: {tls.Message}";
+        }
+    }
+
     private static byte[] Serialize<T>(T value, JsonTypeInfo<T> typeInfo) => JsonSerializer.SerializeToUtf8Bytes(value, typeInfo);
 
     private async Task<UpstreamCall> SendAsync(string resourcePath, string modelId, byte[] body, string contentType, CancellationToken cancellationToken, string? accept = null)
@@ -54,6 +73,9 @@ public sealed class BedrockRuntimeClient(HttpClient http, SigV4Signer signer, IA
             var creds = await credentials.GetAsync(linked.Token).ConfigureAwait(false);
             var signed = signer.Sign(resourcePath, modelId, body, contentType, creds, time.GetUtcNow().UtcDateTime, accept);
             using var message = signed.ToHttpRequest(body);
+            // A message carries its own version (1.1 unless told): the client's default (HTTP/2 where offered) applies
+            // only to the requests HttpClient builds itself.
+            (message.Version, message.VersionPolicy) = (http.DefaultRequestVersion, http.DefaultVersionPolicy);
 
             call.Response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             if (call.Response.StatusCode != HttpStatusCode.OK)

@@ -11,11 +11,32 @@ public sealed partial record ProxyConfiguration(ProxyOptions Options, string Reg
     /// <summary>The role Bedrock calls are signed as, when Proxy:Bedrock:AssumeRoleArn is set.</summary>
     public AssumeRoleSettings? AssumeRole { get; init; }
 
+    /// <summary>The file of Proxy:Bedrock:CaBundle or AWS_CA_BUNDLE, when one is set.</summary>
+    public string? CaBundlePath { get; init; }
+
+    /// <summary>The certificate authorities read from <see cref="CaBundlePath"/>: the only ones Bedrock's and STS's
+    /// certificates may chain to. Null: the system's.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2Collection? TrustedRoots { get; init; }
+
     public static ProxyConfiguration Load(IConfiguration configuration)
     {
         var options = new ProxyOptions();
         configuration.GetSection(ProxyOptions.Section).Bind(options);
         var (result, errors) = Validate(options, configuration);
+        if (result?.CaBundlePath is { } bundle)
+        {
+            var (roots, error) = CaBundle.Read(bundle);
+            if (error is null)
+            {
+                result = result with { TrustedRoots = roots };
+            }
+            else
+            {
+                errors.Add(error);
+                result = null;
+            }
+        }
+
         return result ?? throw new InvalidOperationException(
             "The proxy's configuration is invalid:" + string.Concat(errors.Select(e => Environment.NewLine + " - " + e)));
     }
@@ -155,7 +176,11 @@ public sealed partial record ProxyConfiguration(ProxyOptions Options, string Reg
             return (null, errors);
         }
 
-        return (new ProxyConfiguration(options, region!, endpoint!, new ModelResolver(options.ModelAliases, region!)) { AssumeRole = assumeRole }, errors);
+        return (new ProxyConfiguration(options, region!, endpoint!, new ModelResolver(options.ModelAliases, region!))
+        {
+            AssumeRole = assumeRole,
+            CaBundlePath = FirstSet(options.Bedrock.CaBundle, configuration["AWS_CA_BUNDLE"]),
+        }, errors);
     }
 
     private static AssumeRoleSettings? ValidateAssumeRole(BedrockOptions bedrock, IConfiguration configuration, string? region, List<string> errors)

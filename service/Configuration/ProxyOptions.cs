@@ -131,6 +131,10 @@ public sealed class BedrockOptions
 
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>A PEM file of the certificate authorities to trust for Bedrock and STS instead of the system's (a
+    /// corporate TLS proxy's, or the local Bedrock's). Defaults to AWS_CA_BUNDLE, as AWS's SDKs read it.</summary>
+    public string? CaBundle { get; set; }
+
     /// <summary>Parallel InvokeModel calls used to embed a batch of inputs.</summary>
     public int EmbeddingConcurrency { get; set; } = 4;
 

@@ -11,8 +11,8 @@ public sealed class Health : IFunction
 }
 
 /// <summary>GET /ready: readiness. The configuration was validated at start (an invalid one never starts), so this
-/// checks that the credentials Bedrock calls are signed with resolve (the assumed role's, when one is configured);
-/// 503 with the reason otherwise.</summary>
+/// checks that the credentials Bedrock calls are signed with resolve (the assumed role's, when one is configured) and
+/// that Bedrock's endpoint answers (its TLS certificate trusted); 503 with the reason otherwise.</summary>
 public sealed class Ready(Readiness readiness) : IFunction
 {
     public async Task InvokeAsync(HttpContext context)
@@ -27,7 +27,8 @@ public sealed record HealthStatus(string Status, string? Reason);
 
 /// <summary>Resolves credentials at most every <see cref="CacheFor"/>: probes must stay cheap, and a failed
 /// resolution (which may wait on instance metadata) must not be retried on every probe.</summary>
-public sealed class Readiness(IAwsCredentialSource credentials, TimeProvider time)
+/// <param name="probe">Null when Bedrock's endpoint answers, else why not (BedrockRuntimeClient.ProbeAsync).</param>
+public sealed class Readiness(IAwsCredentialSource credentials, TimeProvider time, Func<CancellationToken, Task<string?>>? probe = null)
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(5);
@@ -51,11 +52,13 @@ public sealed class Readiness(IAwsCredentialSource credentials, TimeProvider tim
             try
             {
                 var creds = await credentials.GetAsync(linked.Token).ConfigureAwait(false);
-                result = string.IsNullOrEmpty(creds.AccessKey) ? (false, "AWS credentials resolved to an empty access key.") : (true, null);
+                result = string.IsNullOrEmpty(creds.AccessKey) ? (false, "AWS credentials resolved to an empty access key.")
+                    : probe is not null && await probe(linked.Token).ConfigureAwait(false) is { } unreachable ? (false, unreachable)
+                    : (true, null);
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested)
             {
-                result = (false, $"AWS credentials could not be resolved within {CheckTimeout.TotalSeconds:0} s.");
+                result = (false, $"AWS credentials could not be resolved, or Amazon Bedrock did not answer, within {CheckTimeout.TotalSeconds:0} s.");
             }
             catch (Bedrock.Sts.AssumeRoleException e)
             {

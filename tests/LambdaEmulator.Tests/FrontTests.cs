@@ -159,25 +159,30 @@ public class FrontTests
     }
 
     /// <summary>A streamed function response: the http-integration-response prelude, 8 NULs, one line, then (after
-    /// the client has seen it) another.</summary>
-    private sealed class StreamingBody : HttpContent
+    /// <c>firstSeen</c>) another line, if any. Its request stays open until then.</summary>
+    internal sealed class StreamingBody : HttpContent
     {
         private readonly Task _firstSeen;
+        private readonly string _prelude;
+        private readonly string? _second;
 
-        public StreamingBody(Task firstSeen)
+        public StreamingBody(Task firstSeen, string prelude = """{"statusCode":201,"headers":{"Content-Type":"text/event-stream"}}""", string? second = "second\n")
         {
-            _firstSeen = firstSeen;
+            (_firstSeen, _prelude, _second) = (firstSeen, prelude, second);
             Headers.ContentType = new("application/vnd.awslambda.http-integration-response");
         }
 
         protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
         {
-            await stream.WriteAsync(Encoding.UTF8.GetBytes("""{"statusCode":201,"headers":{"Content-Type":"text/event-stream"}}"""));
+            await stream.WriteAsync(Encoding.UTF8.GetBytes(_prelude));
             await stream.WriteAsync(new byte[8]);
             await stream.WriteAsync(Encoding.UTF8.GetBytes("first\n"));
             await stream.FlushAsync();
             await _firstSeen;
-            await stream.WriteAsync(Encoding.UTF8.GetBytes("second\n"));
+            if (_second is not null)
+            {
+                await stream.WriteAsync(Encoding.UTF8.GetBytes(_second));
+            }
         }
 
         protected override bool TryComputeLength(out long length)

@@ -176,7 +176,8 @@ public static class SigV4Verifier
         }
 
         var signedHeaders = parts["SignedHeaders"];
-        if (!signedHeaders.Split(';').Contains("host"))
+        // Over HTTP/2 a client may sign the :authority pseudo-header instead of host (AWS's JavaScript SDK does).
+        if (!signedHeaders.Split(';').Any(h => h is "host" or ":authority"))
         {
             return Fail(AuthFailureKind.InvalidSignature, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
         }
@@ -200,7 +201,8 @@ public static class SigV4Verifier
             .Append(CanonicalQuery(query)).Append('\n');
         foreach (var name in signedHeaders.Split(';'))
         {
-            var value = request.Headers.TryGetValue(name, out var v) ? v : "";
+            // Kestrel hands HTTP/2's :authority to the application as Host.
+            var value = request.Headers.TryGetValue(name == ":authority" ? "host" : name, out var v) ? v : "";
             builder.Append(name).Append(':').Append(CollapseSpaces(value.Trim())).Append('\n');
         }
 

@@ -69,7 +69,7 @@ public sealed partial class RuntimeEndpoint(BedrockEmulatorOptions options, Emul
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
-            stats.CallerCancelled();
+            stats.CallerCancelled(context.Request.Protocol);
         }
         finally
         {

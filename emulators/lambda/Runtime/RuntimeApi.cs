@@ -5,7 +5,8 @@ using System.Text.Json.Nodes;
 namespace BedrockNovaProxy.Emulators.Lambda.Runtime;
 
 /// <summary>The Lambda Runtime API (2018-06-01) a worker process talks to: next, response (buffered or streamed),
-/// error, init/error (docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html).</summary>
+/// error, init/error (docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html). An id that is unknown, answered or
+/// timed out is refused with 400 InvalidRequestID.</summary>
 public static class RuntimeApi
 {
     private const string Prefix = "/2018-06-01/runtime";
@@ -35,14 +36,16 @@ public static class RuntimeApi
             if (context.Request.Headers["Lambda-Runtime-Function-Response-Mode"] == "streaming")
             {
                 var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                if (invocation.Outcome.TrySetResult(new StreamedOutcome(context.Request, done)))
+                if (!invocation.Outcome.TrySetResult(new StreamedOutcome(context.Request, done)))
                 {
-                    // The front reads this request's body as it arrives; answer the worker once it has all of it.
-                    await done.Task.WaitAsync(context.RequestAborted);
+                    return UnknownRequest(id); // timed out a moment ago
                 }
 
+                // The front reads this request's body as it arrives; answer the worker once it has all of it.
+                await done.Task.WaitAsync(context.RequestAborted);
                 queue.Finish(id);
-                return Results.Accepted();
+                // Cut at the deadline: what the worker wrote after it was not delivered.
+                return invocation.Expired.IsCancellationRequested ? UnknownRequest(id) : Results.Accepted();
             }
 
             using var buffer = new MemoryStream();
@@ -54,8 +57,8 @@ public static class RuntimeApi
                 return Error(413, "RequestEntityTooLarge", $"Response payload size ({buffer.Length} bytes) exceeded maximum allowed payload size ({options.MaxPayloadBytes} bytes).");
             }
 
-            invocation.Outcome.TrySetResult(new BufferedOutcome(buffer.ToArray()));
-            return Results.Accepted();
+            // A late answer (the deadline passed while it was read) is refused: Lambda already answered the caller.
+            return invocation.Outcome.TrySetResult(new BufferedOutcome(buffer.ToArray())) ? Results.Accepted() : UnknownRequest(id);
         });
 
         app.MapPost(Prefix + "/invocation/{id}/error", async (string id, HttpContext context) =>
@@ -67,8 +70,9 @@ public static class RuntimeApi
 
             var body = await new StreamReader(context.Request.Body, Encoding.UTF8).ReadToEndAsync(context.RequestAborted);
             queue.Finish(id);
-            invocation.Outcome.TrySetResult(new ErrorOutcome(context.Request.Headers["Lambda-Runtime-Function-Error-Type"].ToString(), body));
-            return Results.Accepted();
+            return invocation.Outcome.TrySetResult(new ErrorOutcome(context.Request.Headers["Lambda-Runtime-Function-Error-Type"].ToString(), body))
+                ? Results.Accepted()
+                : UnknownRequest(id);
         });
 
         app.MapPost(Prefix + "/init/error", async (HttpContext context) =>

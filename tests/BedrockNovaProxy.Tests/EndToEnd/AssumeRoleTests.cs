@@ -26,7 +26,8 @@ public class AssumeRoleTests
         ["Proxy:Bedrock:AssumeRoleExternalId"] = "acme-7f3a",
     };
 
-    public static TheoryData<Hosting> Hostings => new(Hosting.Kestrel, Hosting.LambdaStreaming);
+    // KestrelHttp2: STS over HTTPS too, its certificate trusted through the CA bundle.
+    public static TheoryData<Hosting> Hostings => new(Hosting.Kestrel, Hosting.LambdaStreaming, Hosting.KestrelHttp2);
 
     [Theory]
     [MemberData(nameof(Hostings))]

@@ -36,6 +36,11 @@ public sealed class LocalSystem : IAsyncDisposable
 
     public EmulatorStats BedrockStats => _stack.BedrockStats;
 
+    /// <summary>The local Bedrock's endpoints (the one the proxy calls is <see cref="InProcessStack.BedrockUrl"/>).</summary>
+    public BedrockNovaProxy.Emulators.Bedrock.Transport.EmulatorEndpoints BedrockEndpoints => _stack.BedrockEndpoints;
+
+    public Uri BedrockUrl => _stack.BedrockUrl;
+
     public BedrockNovaProxy.Emulators.Bedrock.Sts.StsSessions StsSessions => _stack.StsSessions;
 
     /// <summary>What the local Lambda and API Gateway did (Lambda modes only).</summary>

@@ -37,7 +37,7 @@ public class MetricsTests(LocalSystems systems)
         Assert.Equal("""[["Customer","Environment","Stage"],["Customer","Environment","Stage","Operation"],["Customer","Environment","Stage","ModelAlias","Operation"]]""",
             directives[0].GetProperty("Dimensions").GetRawText());
         // Under Lambda the stage is the alias API Gateway invoked (the local front names it after its stage).
-        Assert.Equal(hosting == Hosting.Kestrel ? "default" : InProcessStack.Stage, Str(c, "Stage"));
+        Assert.Equal(!hosting.IsLambda() ? "default" : InProcessStack.Stage, Str(c, "Stage"));
     }
 
     private static JsonElement Line(LocalSystem system, HttpResponseMessage response) =>
