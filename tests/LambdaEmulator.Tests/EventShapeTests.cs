@@ -8,7 +8,8 @@ namespace BedrockNovaProxy.Emulators.Lambda.Tests;
 /// <summary>The events the front builds, key for key: which keys AWS sends, of which JSON kind, which it sends as null
 /// (REST) and which it leaves out (payload 2.0). The fixtures below are this project's own reading of AWS's documented
 /// payloads and real sample events; a second test compares with those real events themselves where a copy of them is
-/// at hand (shared/reference/lambda-events beside the repository: on CI always).</summary>
+/// at hand (shared/reference/lambda-events beside the repository, on the project's own machines: they are reference
+/// material, not part of the repository, so a clone elsewhere skips that comparison and keeps the fixtures').</summary>
 public class EventShapeTests
 {
     /// <summary>A GET without query string, body or cookies, as a browser or SDK sends one.</summary>
@@ -113,7 +114,8 @@ public class EventShapeTests
     public void Matches_the_real_sample_event(EventFormat format, string sample)
     {
         var folder = SampleFolder();
-        ExternalTools.Require(folder is not null, "the real AWS sample events (shared/reference/lambda-events beside the repository) are not here");
+        // Not a tool .ci/run could install: a clone without the reference folder beside it skips, on CI too.
+        Assert.SkipWhen(folder is null, "the real AWS sample events (shared/reference/lambda-events beside the repository) are not here");
         var real = JsonNode.Parse(File.ReadAllText(Path.Combine(folder!, sample)))!.AsObject();
 
         // The samples' path parameters and stage variables may be null or maps: the caller's data, not the shape.
