@@ -1,12 +1,12 @@
+using BedrockNovaProxy;
 using BedrockNovaProxy.Aws;
+using BedrockNovaProxy.Bedrock;
+using BedrockNovaProxy.Emulators.Bedrock;
+using BedrockNovaProxy.Emulators.Bedrock.Transport;
 using BedrockNovaProxy.Emulators.Lambda;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using BedrockNovaProxy.Emulators.Bedrock;
-using BedrockNovaProxy.Emulators.Bedrock.Transport;
-using BedrockNovaProxy;
-using BedrockNovaProxy.Bedrock;
 
 namespace BedrockNovaProxy.Local;
 

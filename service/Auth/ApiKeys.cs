@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using BedrockNovaProxy.Catalog;
-using BedrockNovaProxy.Limits;
 using BedrockNovaProxy.Configuration;
+using BedrockNovaProxy.Limits;
 
 namespace BedrockNovaProxy.Auth;
 

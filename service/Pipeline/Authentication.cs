@@ -21,14 +21,9 @@ public sealed class Authentication(RequestDelegate next, ApiKeys keys)
             return next(context);
         }
 
-        var secret = Secret(context.Request);
-        if (secret is null)
-        {
-            throw new OpenAiException(new OpenAiError(401,
+        var secret = Secret(context.Request) ?? throw new OpenAiException(new OpenAiError(401,
                 "You didn't provide an API key. Provide it in an Authorization header using Bearer auth (Authorization: Bearer YOUR_KEY) or in x-api-key.",
                 OpenAiError.InvalidRequestType, null, "missing_api_key"));
-        }
-
         var key = keys.Find(secret) ?? throw new OpenAiException(new OpenAiError(401,
             $"Incorrect API key provided: {Mask(secret)}.", OpenAiError.InvalidRequestType, null, "invalid_api_key"));
         context.Features.Set(new ApiKeyFeature(key));

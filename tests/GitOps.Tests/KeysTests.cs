@@ -4,10 +4,10 @@ using System.Text.RegularExpressions;
 using BedrockNovaProxy.Auth;
 using BedrockNovaProxy.Configuration;
 using BedrockNovaProxy.Customers;
-using BedrockNovaProxy.Local;
 using BedrockNovaProxy.GitOps.Commands;
 using BedrockNovaProxy.GitOps.Keys;
 using BedrockNovaProxy.GitOps.Validation;
+using BedrockNovaProxy.Local;
 using Microsoft.Extensions.Configuration;
 
 namespace BedrockNovaProxy.GitOps.Tests;
@@ -206,10 +206,10 @@ public class KeysTests
         var (code, output, _) = Keys(o => KeysCommand.Revoke(scratch.Repository, acme, "acme-qa", o.Out, o.Err, Repo.Today));
         Assert.Equal(Repository.Ok, code);
         Assert.Equal("revoked key 'acme-qa' in customers/acme/staging.yaml; it stops working once the stack is deployed\n", output.ReplaceLineEndings("\n"));
-        const string qa = "    - name: \"acme-qa\"\n      sha256: \"aa21ec58382b1fabc79228d7c5700537d27980c18260a84ba9a54e9f0a03dad3\"\n" +
+        const string QaKey = "    - name: \"acme-qa\"\n      sha256: \"aa21ec58382b1fabc79228d7c5700537d27980c18260a84ba9a54e9f0a03dad3\"\n" +
             "      models: [\"gpt-4o-mini\", \"gpt-3.5-turbo\"]\n      requests_per_minute: 120\n      tokens_per_minute: 200000\n";
-        Assert.Contains(qa, SmokeTests.Staging, StringComparison.Ordinal);
-        Assert.Equal(SmokeTests.Staging.Replace(qa, "", StringComparison.Ordinal), File.ReadAllText(acme));
+        Assert.Contains(QaKey, SmokeTests.Staging, StringComparison.Ordinal);
+        Assert.Equal(SmokeTests.Staging.Replace(QaKey, "", StringComparison.Ordinal), File.ReadAllText(acme));
 
         Assert.Equal(Repository.Failed, Keys(o => KeysCommand.Revoke(scratch.Repository, acme, "acme-qa", o.Out, o.Err, Repo.Today)).Code);
 

@@ -4,8 +4,8 @@ using Amazon.Runtime.Identity;
 using Amazon.Runtime.Internal;
 using Amazon.Runtime.Internal.Auth;
 using Amazon.Runtime.Internal.Util;
-using Amazon.Util;
 using Amazon.SecurityToken;
+using Amazon.Util;
 using BedrockNovaProxy.Aws;
 
 namespace BedrockNovaProxy.Bedrock.Sts;

@@ -1,8 +1,8 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
-using BedrockNovaProxy.Local;
 using BedrockNovaProxy.Emulators.Bedrock;
 using BedrockNovaProxy.Emulators.Lambda;
+using BedrockNovaProxy.Local;
 using Microsoft.Extensions.DependencyInjection;
 using OpenAI;
 
