@@ -75,15 +75,4 @@ var keys = new Command("keys", "API keys of a customer environment: new, list, r
 
 var root = new RootCommand("BedrockNovaProxy GitOps: validate, render and plan customer stacks; pick deploy targets; smoke-test a stage; report its cost; manage its API keys.")
     { validate, render, plan, targets, smoke, cost, keys };
-var parsed = root.Parse(args);
-if (parsed.Errors.Count > 0)
-{
-    foreach (var e in parsed.Errors)
-    {
-        Console.Error.WriteLine($"gitops: {e.Message}");
-    }
-
-    return Repository.Usage;
-}
-
-return await parsed.InvokeAsync();
+return await BedrockNovaProxy.Cli.CommandLine.RunAsync(root, args, "gitops", Repository.Usage);
