@@ -96,8 +96,9 @@ public sealed class Allowance
     /// cost, which need at least one unit left and are charged after the answer).</summary>
     public async ValueTask<Verdict> AdmitAsync(double take, CancellationToken cancellationToken)
     {
-        // Two rounds: a lease that arrives is served from; a second empty one means the window is spent.
-        for (var round = 0; ; round++)
+        // Until served, spent or failed: every lease that grants nothing marks the window spent, and every one that
+        // grants something brings the store's total closer to the limit, so this ends.
+        while (true)
         {
             Task leasing;
             lock (_lock)
@@ -121,7 +122,7 @@ public sealed class Allowance
                     return Local(take, now);
                 }
 
-                if (_spent || round > 0)
+                if (_spent)
                 {
                     return Verdict.Exhausted;
                 }
