@@ -204,7 +204,9 @@ public sealed class SharedLimitsTests
             var during = await Task.WhenAll(systems.SelectMany(s => Enumerable.Range(0, 5).Select(_ => ChatAsync(s))));
             Assert.InRange(TimeProvider.System.GetElapsedTime(started), TimeSpan.Zero, TimeSpan.FromSeconds(10));
             Assert.All(during[..5], r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
-            foreach (var refused in during[5..])
+            // The refusing instance still serves the one block it had leased (the next was leased ahead), then refuses.
+            Assert.InRange(during[5..].Count(r => r.StatusCode == HttpStatusCode.OK), 0, 1);
+            foreach (var refused in during[5..].Where(r => r.StatusCode != HttpStatusCode.OK))
             {
                 await ErrorTests.AssertError(refused, 503, "server_error", null, "limits_unavailable");
                 Assert.True(refused.Headers.Contains("Retry-After"));
