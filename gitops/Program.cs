@@ -71,7 +71,15 @@ var revokeCustomer = Customer();
 var revokeName = KeyName("The key to remove.");
 var keysRevoke = new Command("revoke", "Remove one key from the file's auth.keys.") { revokeCustomer, revokeName };
 keysRevoke.SetAction(r => KeysCommand.Revoke(repo, r.GetValue(revokeCustomer)!, r.GetValue(revokeName)!, Console.Out, Console.Error, today));
-var keys = new Command("keys", "API keys of a customer environment: new, list, revoke.") { keysNew, keysList, keysRevoke };
+var rotateCustomer = Customer();
+var rotateName = KeyName("The key to replace.");
+var rotateNew = new Option<string?>("--new-name") { Description = "The new key's name (default: <name>-<today as yyyyMMdd>)." };
+var rotateUntil = new Option<DateOnly>("--until") { Description = "The UTC day from which the old key is refused (yyyy-MM-dd).", Required = true };
+var keysRotate = new Command("rotate", "A new key beside an old one (same models and limits), printed once; the old one expires on --until.")
+    { rotateCustomer, rotateName, rotateNew, rotateUntil };
+keysRotate.SetAction(r => KeysCommand.Rotate(repo, r.GetValue(rotateCustomer)!, r.GetValue(rotateName)!, r.GetValue(rotateNew), r.GetValue(rotateUntil),
+    Console.Out, Console.Error, today));
+var keys = new Command("keys", "API keys of a customer environment: new, list, rotate, revoke.") { keysNew, keysList, keysRotate, keysRevoke };
 
 var root = new RootCommand("BedrockNovaProxy GitOps: validate, render and plan customer stacks; pick deploy targets; smoke-test a stage; report its cost; manage its API keys.")
     { validate, render, plan, targets, smoke, cost, keys };
