@@ -27,8 +27,6 @@ public interface ILimitStore
 /// (the table's TTL attribute, so spent windows disappear). Usage rows are items too: pk usage#day#key#alias.</summary>
 public sealed class DynamoLimitStore(IAmazonDynamoDB client, string table) : ILimitStore
 {
-    public const string UsagePrefix = "usage#";
-
     public async Task<LeaseGrant> LeaseAsync(string counter, long want, long limit, DateTimeOffset expires, CancellationToken cancellationToken)
     {
         if (want <= limit)
@@ -94,10 +92,10 @@ public sealed class DynamoLimitStore(IAmazonDynamoDB client, string table) : ILi
         client.UpdateItemAsync(new UpdateItemRequest
         {
             TableName = table,
-            Key = Key($"{UsagePrefix}{row.Day}#{row.Key}#{row.Alias}"),
-            UpdateExpression = "ADD requests :r, input_tokens :i, output_tokens :o, cached_tokens :c, cost_micro_usd :u " +
-                "SET #day = :day, key_name = :key, alias = :alias, expires = if_not_exists(expires, :e)",
-            ExpressionAttributeNames = new() { ["#day"] = "day" },
+            Key = Key(UsageItems.PartitionKey(row.Day, row.Key, row.Alias)),
+            UpdateExpression = $"ADD {UsageItems.Requests} :r, {UsageItems.InputTokens} :i, {UsageItems.OutputTokens} :o, {UsageItems.CachedTokens} :c, " +
+                $"{UsageItems.CostMicroUsd} :u SET #day = :day, {UsageItems.Key} = :key, #alias = :alias, expires = if_not_exists(expires, :e)",
+            ExpressionAttributeNames = new() { ["#day"] = UsageItems.Day, ["#alias"] = UsageItems.Alias },
             ExpressionAttributeValues = new()
             {
                 [":r"] = N(row.Requests), [":i"] = N(row.InputTokens), [":o"] = N(row.OutputTokens), [":c"] = N(row.CachedTokens),
@@ -106,7 +104,7 @@ public sealed class DynamoLimitStore(IAmazonDynamoDB client, string table) : ILi
             },
         }, cancellationToken);
 
-    /// <summary>Every usage row of the table (for gitops usage and the tests), read with paged scans.</summary>
+    /// <summary>Every usage row of the table (for the tests; `gitops usage` reads the same items), read with paged scans.</summary>
     public static async Task<List<UsageRow>> ReadUsageAsync(IAmazonDynamoDB client, string table, CancellationToken cancellationToken)
     {
         var rows = new List<UsageRow>();
@@ -117,11 +115,11 @@ public sealed class DynamoLimitStore(IAmazonDynamoDB client, string table) : ILi
             {
                 TableName = table,
                 FilterExpression = "begins_with(pk, :p)",
-                ExpressionAttributeValues = new() { [":p"] = new() { S = UsagePrefix } },
+                ExpressionAttributeValues = new() { [":p"] = new() { S = UsageItems.Prefix } },
                 ExclusiveStartKey = start,
             }, cancellationToken).ConfigureAwait(false);
-            rows.AddRange(page.Items.Select(i => new UsageRow(i["day"].S, i["key_name"].S, i["alias"].S, Long(i["requests"]),
-                Long(i["input_tokens"]), Long(i["output_tokens"]), Long(i["cached_tokens"]), Long(i["cost_micro_usd"]))));
+            rows.AddRange(page.Items.Select(i => new UsageRow(i[UsageItems.Day].S, i[UsageItems.Key].S, i[UsageItems.Alias].S, Long(i[UsageItems.Requests]),
+                Long(i[UsageItems.InputTokens]), Long(i[UsageItems.OutputTokens]), Long(i[UsageItems.CachedTokens]), Long(i[UsageItems.CostMicroUsd]))));
             start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
         }
         while (start is not null);
