@@ -56,6 +56,9 @@ public sealed class InProcessStack : IAsyncDisposable
 
     public Uri ProxyUrl { get; }
 
+    /// <summary>The proxy's services (its shared limits and usage log, for the tests that read them).</summary>
+    public IServiceProvider ProxyServices => _proxy.Services;
+
     /// <summary>The local Bedrock's endpoint the proxy calls.</summary>
     public Uri BedrockUrl { get; }
 

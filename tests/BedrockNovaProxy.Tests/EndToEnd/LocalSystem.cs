@@ -36,6 +36,8 @@ public sealed class LocalSystem : IAsyncDisposable
 
     public EmulatorStats BedrockStats => _stack.BedrockStats;
 
+    public IServiceProvider ProxyServices => _stack.ProxyServices;
+
     /// <summary>The local Bedrock's endpoints (the one the proxy calls is <see cref="InProcessStack.BedrockUrl"/>).</summary>
     public BedrockNovaProxy.Emulators.Bedrock.Transport.EmulatorEndpoints BedrockEndpoints => _stack.BedrockEndpoints;
 
