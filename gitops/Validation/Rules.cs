@@ -245,17 +245,43 @@ public static class Rules
                     "use the model or profile id; the proxy builds the ARN for its Region");
             }
 
-            if (resolved.Spec.EndOfLife is { } eol)
-            {
-                if (resolved.Spec.IsEndOfLife(today))
-                {
-                    error(pointer, "model-end-of-life", $"{resolved.Spec.DisplayName} reached its end of life on {eol:yyyy-MM-dd}", "map the alias to a current model");
-                }
-                else if (eol.DayNumber - today.DayNumber <= 90)
-                {
-                    warn(pointer, "model-end-of-life", $"{resolved.Spec.DisplayName} reaches its end of life on {eol:yyyy-MM-dd}", "plan the move to a current model");
-                }
-            }
+            CheckLifecycle(resolved.Spec, pointer, today, error, warn);
+        }
+    }
+
+    /// <summary>How far ahead of a lifecycle date validation starts warning.</summary>
+    public const int LifecycleNoticeDays = 90;
+
+    /// <summary>Past its end of life a model is an error (Bedrock refuses it); a legacy model, or one whose legacy or
+    /// end-of-life date is within <see cref="LifecycleNoticeDays"/>, is a warning naming the date. Null: nothing to say.</summary>
+    public static (Severity Severity, string Code, string Message)? Lifecycle(ModelSpec spec, DateOnly today)
+    {
+        bool Near(DateOnly? date) => date is { } d && d.DayNumber - today.DayNumber <= LifecycleNoticeDays;
+        var eol = spec.EndOfLife is { } e ? $"; its end of life is {e:yyyy-MM-dd}" : "";
+        return spec.StatusOn(today) switch
+        {
+            ModelStatus.EndOfLife => (Severity.Error, "model-end-of-life", $"{spec.DisplayName} reached its end of life on {spec.EndOfLife:yyyy-MM-dd}"),
+            _ when Near(spec.EndOfLife) => (Severity.Warning, "model-end-of-life", $"{spec.DisplayName} reaches its end of life on {spec.EndOfLife:yyyy-MM-dd}"),
+            ModelStatus.Legacy => (Severity.Warning, "model-legacy", $"{spec.DisplayName} is a legacy model in Amazon Bedrock{eol}"),
+            _ when Near(spec.LegacyOn) => (Severity.Warning, "model-legacy", $"{spec.DisplayName} becomes a legacy model on {spec.LegacyOn:yyyy-MM-dd}{eol}"),
+            _ => null,
+        };
+    }
+
+    private static void CheckLifecycle(ModelSpec spec, string pointer, DateOnly today, Report error, Warning warn)
+    {
+        if (Lifecycle(spec, today) is not var (severity, code, message))
+        {
+            return;
+        }
+
+        if (severity == Severity.Error)
+        {
+            error(pointer, code, message, "map the alias to a current model");
+        }
+        else
+        {
+            warn(pointer, code, message, "plan the move to a current model");
         }
     }
 
