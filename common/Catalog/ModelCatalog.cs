@@ -96,7 +96,12 @@ public sealed record ModelSpec(
 /// Nova 2 Lite 65,535 output (third-party catalogs; AWS's figure not found) and profile-only invocation
 /// (core-inference.html lists only global. and us. ids); Titan v2 dimensions 256/512/1024
 /// (model-parameters-titan-embed-text.html); Nova multimodal embeddings dimensions 256/384/1024/3072
-/// (nova/latest/userguide/embeddings-schema.html). Release dates are the public announcement dates.</summary>
+/// (nova/latest/userguide/embeddings-schema.html). Release dates are the public announcement dates.
+/// Lifecycle, tiers and system tools (../shared/reference/nova2-features.md §1-4): Nova Premier is Legacy (its card
+/// gives no legacy date) with end of life 2026-09-14; the others are Active with no announced legacy date. Flex and
+/// Priority: Nova Pro and Nova Premier (AWS's announcement of the tiers, 2025-11-18) and Nova 2 Lite (AWS Solutions
+/// Library's tier table). Web grounding (nova_grounding): Nova 2 Lite and Nova Premier, US Regions only; the code
+/// interpreter (nova_code_interpreter): Nova 2 Lite (langchain-aws; AWS's model table not found).</summary>
 public static class ModelCatalog
 {
     public static readonly IReadOnlyList<ModelSpec> All =
@@ -106,13 +111,14 @@ public static class ModelCatalog
         new("amazon.nova-lite-v1:0", "Amazon Nova Lite", ModelKind.Chat, Multimodal, 5000,
             SupportsTools: true, SupportsReasoning: false, OnDemandInRegion: true, ["us", "eu", "apac"], new(2024, 12, 3), null),
         new("amazon.nova-pro-v1:0", "Amazon Nova Pro", ModelKind.Chat, Multimodal, 5000,
-            SupportsTools: true, SupportsReasoning: false, OnDemandInRegion: true, ["us", "eu", "apac"], new(2024, 12, 3), null),
+            SupportsTools: true, SupportsReasoning: false, OnDemandInRegion: true, ["us", "eu", "apac"], new(2024, 12, 3), null,
+            Tiers: AllTiers),
         new("amazon.nova-premier-v1:0", "Amazon Nova Premier", ModelKind.Chat, Multimodal, 25000,
             SupportsTools: true, SupportsReasoning: false, OnDemandInRegion: false, ["us"], new(2025, 4, 30), new(2026, 9, 14),
-            Status: ModelStatus.Legacy, Tools: SystemTools.Grounding),
+            Status: ModelStatus.Legacy, Tiers: AllTiers, Tools: SystemTools.Grounding),
         new("amazon.nova-2-lite-v1:0", "Amazon Nova 2 Lite", ModelKind.Chat, Multimodal, 65535,
             SupportsTools: true, SupportsReasoning: true, OnDemandInRegion: false, ["us", "global"], new(2025, 12, 2), null,
-            Tiers: ServiceTiers.Default | ServiceTiers.Flex | ServiceTiers.Priority, Tools: SystemTools.Grounding | SystemTools.CodeInterpreter),
+            Tiers: AllTiers, Tools: SystemTools.Grounding | SystemTools.CodeInterpreter),
         new("amazon.titan-embed-text-v2:0", "Amazon Titan Text Embeddings V2", ModelKind.Embedding, InputModalities.Text, 0,
             SupportsTools: false, SupportsReasoning: false, OnDemandInRegion: true, [], new(2024, 4, 30), null,
             EmbeddingFamily.TitanTextV2, [256, 512, 1024], 1024),
@@ -120,6 +126,8 @@ public static class ModelCatalog
             SupportsTools: false, SupportsReasoning: false, OnDemandInRegion: true, [], new(2025, 10, 28), null,
             EmbeddingFamily.NovaMultimodal, [256, 384, 1024, 3072], 3072),
     ];
+
+    private const ServiceTiers AllTiers = ServiceTiers.Default | ServiceTiers.Flex | ServiceTiers.Priority;
 
     private const InputModalities Multimodal = InputModalities.Text | InputModalities.Image | InputModalities.Video | InputModalities.Document;
 

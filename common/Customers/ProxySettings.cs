@@ -44,6 +44,11 @@ public static class ProxySettings
             {
                 Set($"Auth__Keys__{k}__TokensPerMinute", Number(tpm));
             }
+
+            for (var t = 0; t < key.ServiceTiers.Count; t++)
+            {
+                Set($"Auth__Keys__{k}__ServiceTiers__{t}", key.ServiceTiers[t]);
+            }
         }
 
         var metrics = config.Monitoring.CustomMetrics;
@@ -78,6 +83,21 @@ public static class ProxySettings
         if (config.Models.PromptCaching.Tools)
         {
             Set("PromptCaching__Tools", "true");
+        }
+
+        if (config.Models.ServiceTier != "auto")
+        {
+            Set("ServiceTier", config.Models.ServiceTier);
+        }
+
+        if (config.Models.BuiltInTools.WebGrounding)
+        {
+            Set("BuiltInTools__WebGrounding", "true");
+        }
+
+        if (config.Models.BuiltInTools.CodeInterpreter)
+        {
+            Set("BuiltInTools__CodeInterpreter", "true");
         }
 
         var images = config.Security.ImageUrls;

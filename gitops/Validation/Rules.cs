@@ -247,6 +247,31 @@ public static class Rules
 
             CheckLifecycle(resolved.Spec, pointer, today, error, warn);
         }
+
+        CheckNova2Options(c, warn);
+    }
+
+    /// <summary>A default tier or a system tool that no mapped model is offered with would never apply.</summary>
+    private static void CheckNova2Options(CustomerConfig c, Warning warn)
+    {
+        var specs = c.Models.Mappings.Values.Select(m => ModelResolver.ResolveTarget(m, c.Customer.Region, out _)?.Spec)
+            .OfType<ModelSpec>().Where(s => s.Kind == ModelKind.Chat).ToList();
+        var tier = c.Models.ServiceTier switch { "flex" => ServiceTiers.Flex, "priority" => ServiceTiers.Priority, _ => (ServiceTiers?)null };
+        if (tier is { } t && !specs.Any(s => s.Offers(t)))
+        {
+            warn("/models/service_tier", "service-tier", $"no mapped model is offered in the {c.Models.ServiceTier} tier, so every call is served at the standard one",
+                $"map a model with it ({string.Join(", ", ModelCatalog.All.Where(s => s.Offers(t)).Select(s => s.Id))}) or remove it");
+        }
+
+        var us = c.Customer.Region.StartsWith("us-", StringComparison.Ordinal);
+        foreach (var (on, tool, key) in new[] { (c.Models.BuiltInTools.WebGrounding, SystemTools.Grounding, "web_grounding"), (c.Models.BuiltInTools.CodeInterpreter, SystemTools.CodeInterpreter, "code_interpreter") })
+        {
+            if (on && (!specs.Any(s => s.Runs(tool)) || (tool == SystemTools.Grounding && !us)))
+            {
+                warn($"/models/built_in_tools/{key}", "built-in-tools", $"{key} is on, but no mapped model runs it from {c.Customer.Region}",
+                    $"map {string.Join(" or ", ModelCatalog.All.Where(s => s.Runs(tool)).Select(s => s.Id))}{(tool == SystemTools.Grounding ? " in a US Region" : "")}, or switch it off");
+            }
+        }
     }
 
     /// <summary>How far ahead of a lifecycle date validation starts warning.</summary>

@@ -15,6 +15,13 @@ public sealed class ConverseRequest
     public ToolConfiguration? ToolConfig { get; set; }
     public GuardrailConfiguration? GuardrailConfig { get; set; }
     public JsonElement? AdditionalModelRequestFields { get; set; }
+    public ServiceTier? ServiceTier { get; set; }
+}
+
+/// <summary>serviceTier: {"type": "priority" | "default" | "flex" | "reserved"}, in the request and in the answer.</summary>
+public sealed class ServiceTier
+{
+    public required string Type { get; set; }
 }
 
 public sealed class Message
@@ -159,6 +166,7 @@ public sealed class ConverseResponse
     public ConverseMetrics? Metrics { get; set; }
     public JsonElement? AdditionalModelResponseFields { get; set; }
     public JsonElement? Trace { get; set; }
+    public ServiceTier? ServiceTier { get; set; }
 }
 
 public sealed class ConverseOutput
@@ -244,6 +252,7 @@ public sealed class MetadataEvent
     public TokenUsage? Usage { get; set; }
     public ConverseMetrics? Metrics { get; set; }
     public JsonElement? Trace { get; set; }
+    public ServiceTier? ServiceTier { get; set; }
 }
 
 // Error bodies: {"message": "..."}; ModelStreamErrorException adds the model's own status and message.

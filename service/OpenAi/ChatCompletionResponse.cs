@@ -16,6 +16,7 @@ public sealed class ChatCompletion
     public Usage? Usage { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public string? SystemFingerprint { get; init; }
+    public string? ServiceTier { get; init; }
 }
 
 public sealed class ChatChoice
@@ -81,6 +82,7 @@ public sealed class ChatCompletionChunk
     public required string Model { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public string? SystemFingerprint { get; init; }
+    public string? ServiceTier { get; init; }
     public required List<ChunkChoice> Choices { get; init; }
     // Absent unless the client asked for stream_options.include_usage; then null on every chunk but the last.
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]

@@ -46,6 +46,7 @@ public sealed class ResponseObject
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public string? User { get; init; }
     public required Dictionary<string, string> Metadata { get; init; }
+    public string? ServiceTier { get; init; }
 }
 
 /// <summary>response.error: {"code","message"}, set when status is "failed".</summary>

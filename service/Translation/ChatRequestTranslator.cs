@@ -40,6 +40,7 @@ public static class ChatRequestTranslator
             InferenceConfig = inference,
             AdditionalModelRequestFields = InferenceSettings.Reasoning(request, model, inference),
             ToolConfig = tools is { Count: > 0 } ? new ToolConfiguration { Tools = tools, ToolChoice = toolChoice } : null,
+            ServiceTier = ServiceTierMapping.Requested(request.ServiceTier, model),
         };
 
         var stream = request.Stream == true;

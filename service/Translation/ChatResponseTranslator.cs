@@ -68,6 +68,7 @@ public static class ChatResponseTranslator
                 },
             ],
             Usage = UsageOf(response.Usage, tally),
+            ServiceTier = ServiceTierMapping.Reported(call.Request, response.ServiceTier),
         };
     }
 

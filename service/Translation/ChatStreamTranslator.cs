@@ -14,11 +14,15 @@ public sealed class ChatStreamTranslator(ChatTranslation call, string id, long c
     private readonly StringBuilder _heldText = new();
     private readonly ReasoningTokens _tally = new();
     private bool _jsonAnswered;
+    private Bedrock.ServiceTier? _served;
 
     public bool Finished { get; private set; }
 
     /// <summary>The answer's usage, once Bedrock's metadata event has reported it.</summary>
     public Usage? Usage { get; private set; }
+
+    /// <summary>The tier the answer is served at: the one asked for until Bedrock's metadata event says which it was.</summary>
+    public string ServiceTier => ServiceTierMapping.Reported(call.Request, _served);
 
     public int InputTokens => Usage?.PromptTokens ?? 0;
 
@@ -103,6 +107,7 @@ public sealed class ChatStreamTranslator(ChatTranslation call, string id, long c
             case ConverseStreamEvent.Metadata { Value: var metadata }:
                 var usage = ChatResponseTranslator.UsageOf(metadata.Usage, _tally);
                 Usage = usage;
+                _served = metadata.ServiceTier ?? _served;
                 if (!call.IncludeUsage)
                 {
                     break;
@@ -113,6 +118,7 @@ public sealed class ChatStreamTranslator(ChatTranslation call, string id, long c
                     Id = id,
                     Created = created,
                     Model = call.Model.RequestedName,
+                    ServiceTier = ServiceTier,
                     Choices = [],
                     Usage = OptionalUsage.Of(usage),
                 };
@@ -125,6 +131,7 @@ public sealed class ChatStreamTranslator(ChatTranslation call, string id, long c
         Id = id,
         Created = created,
         Model = call.Model.RequestedName,
+        ServiceTier = ServiceTier,
         Choices = [new ChunkChoice { Index = 0, Delta = delta, FinishReason = finishReason }],
         Usage = call.IncludeUsage ? OptionalUsage.Null : default,
     };

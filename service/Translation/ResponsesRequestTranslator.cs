@@ -76,6 +76,7 @@ public static class ResponsesRequestTranslator
             ResponseFormat = format,
             ReasoningEffort = request.Reasoning?.Effort,
             TopLogprobs = request.TopLogprobs,
+            ServiceTier = request.ServiceTier,
         };
 
         var echo = new ResponseEcho(

@@ -36,7 +36,7 @@ public static class ResponsesResponseTranslator
             output.Add(FunctionCall(newId("fc"), tool.Id, tool.Function.Name, tool.Function.Arguments, Completed));
         }
 
-        return Shell(call, id, createdAt, status, output, UsageOf(completion.Usage), incomplete);
+        return Shell(call, id, createdAt, status, output, UsageOf(completion.Usage), incomplete, serviceTier: completion.ServiceTier);
     }
 
     /// <summary>finish_reason -> the response's status: cut short by the token limit or by a content filter
@@ -50,7 +50,7 @@ public static class ResponsesResponseTranslator
 
     /// <summary>The response object around <paramref name="output"/>, with everything it echoes of the request.</summary>
     public static ResponseObject Shell(ResponsesTranslation call, string id, long createdAt, string status, List<OutputItem> output,
-        ResponseUsage? usage, IncompleteDetails? incomplete = null, ResponseErrorInfo? error = null)
+        ResponseUsage? usage, IncompleteDetails? incomplete = null, ResponseErrorInfo? error = null, string? serviceTier = null)
     {
         var echo = call.Echo;
         return new ResponseObject
@@ -75,6 +75,7 @@ public static class ResponsesResponseTranslator
             Usage = usage,
             User = echo.User,
             Metadata = echo.Metadata,
+            ServiceTier = serviceTier ?? ServiceTierMapping.Reported(call.Chat.Request, null),
         };
     }
 

@@ -41,6 +41,9 @@ public sealed class ResponsesStreamTranslator
     /// <summary>The answer's usage, once Bedrock's metadata event has reported it.</summary>
     public Usage? Usage => _chat.Usage;
 
+    /// <summary>The tier the answer is served at (<see cref="ChatStreamTranslator.ServiceTier"/>).</summary>
+    public string ServiceTier => _chat.ServiceTier;
+
     public int InputTokens => _chat.InputTokens;
 
     public int OutputTokens => _chat.OutputTokens;
@@ -213,7 +216,7 @@ public sealed class ResponsesStreamTranslator
 
     private ResponseObject Snapshot(string status, ResponseUsage? usage, IncompleteDetails? incomplete = null, ResponseErrorInfo? error = null) =>
         Shell(_call, _id, _createdAt, status, [.. _items.Select(i => i.ToOutput(i.Status == InProgress && status != InProgress ? Incomplete : null))],
-            usage, incomplete, error);
+            usage, incomplete, error, _chat.ServiceTier);
 
     /// <summary>An output item while it streams: its text (or arguments) so far and its status.</summary>
     private sealed class Item(string type, string id, int outputIndex, string? callId, string? name)

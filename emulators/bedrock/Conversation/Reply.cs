@@ -4,7 +4,9 @@ namespace BedrockNovaProxy.Emulators.Bedrock.Conversation;
 
 /// <summary>What the emulated model answers, before it is shaped as a Converse response or an event stream.</summary>
 /// <param name="InputTokens">All prompt tokens, cached or not.</param>
-public sealed record Reply(IReadOnlyList<ReplyBlock> Blocks, string StopReason, int InputTokens, int OutputTokens, int CacheReadTokens, int CacheWriteTokens = 0);
+/// <param name="ServiceTier">The tier that served it, when the request named one (echoed as serviceTier).</param>
+public sealed record Reply(IReadOnlyList<ReplyBlock> Blocks, string StopReason, int InputTokens, int OutputTokens, int CacheReadTokens, int CacheWriteTokens = 0,
+    string? ServiceTier = null);
 
 public abstract record ReplyBlock;
 

@@ -12,7 +12,7 @@ public sealed record StreamEvent(string Type, JsonObject Payload, int Tokens);
 /// metadata (usage comes last, after messageStop, as Bedrock sends it). Pure.</summary>
 public static class ConverseResponses
 {
-    public static JsonObject Response(Reply reply, long latencyMs) => new()
+    public static JsonObject Response(Reply reply, long latencyMs) => WithTier(reply, new()
     {
         ["output"] = new JsonObject
         {
@@ -25,7 +25,18 @@ public static class ConverseResponses
         ["stopReason"] = reply.StopReason,
         ["usage"] = Usage(reply),
         ["metrics"] = new JsonObject { ["latencyMs"] = latencyMs },
-    };
+    });
+
+    /// <summary>serviceTier {"type"} in the response and the final metadata event, when the request named a tier.</summary>
+    private static JsonObject WithTier(Reply reply, JsonObject body)
+    {
+        if (reply.ServiceTier is { } tier)
+        {
+            body["serviceTier"] = new JsonObject { ["type"] = tier };
+        }
+
+        return body;
+    }
 
     public static IEnumerable<StreamEvent> Events(Reply reply, long latencyMs)
     {
@@ -66,11 +77,11 @@ public static class ConverseResponses
         }
 
         yield return new StreamEvent("messageStop", new JsonObject { ["stopReason"] = reply.StopReason }, 0);
-        yield return new StreamEvent("metadata", new JsonObject
+        yield return new StreamEvent("metadata", WithTier(reply, new JsonObject
         {
             ["usage"] = Usage(reply),
             ["metrics"] = new JsonObject { ["latencyMs"] = latencyMs },
-        }, 0);
+        }), 0);
     }
 
     private static StreamEvent Delta(int index, JsonObject delta, int tokens) =>
