@@ -42,10 +42,11 @@ public sealed class ConverseFlow(ProxyConfiguration configuration, BedrockRuntim
         }
     }
 
-    /// <summary>The request limits on what the client sent (before anything is fetched), the fetch of allowed remote
+    /// <summary>The customer's switches for built-in tools, the request limits on what the client sent (before anything is fetched), the fetch of allowed remote
     /// images, and the limits again once those are inline (their share of the total).</summary>
     private async Task PrepareAsync(ChatCompletionRequest request, CancellationToken cancellationToken)
     {
+        BuiltInTools.CheckEnabled(request, configuration.Options.BuiltInTools);
         RequestLimits.Check(request, configuration.Options.Limits);
         if (await images.InlineAsync(request, cancellationToken).ConfigureAwait(false))
         {

@@ -39,6 +39,23 @@ public sealed class AssistantMessage
     // Not in OpenAI's schema; the field OpenAI-compatible servers (DeepSeek, vLLM, LiteLLM) use for reasoning text.
     public string? ReasoningContent { get; init; }
     public List<ResponseToolCall>? ToolCalls { get; init; }
+    public List<ChatAnnotation>? Annotations { get; init; }
+}
+
+/// <summary>{"type":"url_citation","url_citation":{url,title,start_index,end_index}}: a web source of the text between
+/// the two character offsets of the answer.</summary>
+public sealed class ChatAnnotation
+{
+    public string Type => "url_citation";
+    public required UrlCitation UrlCitation { get; init; }
+}
+
+public sealed class UrlCitation
+{
+    public required string Url { get; init; }
+    public required string Title { get; init; }
+    public int StartIndex { get; init; }
+    public int EndIndex { get; init; }
 }
 
 public sealed class ResponseToolCall
@@ -131,6 +148,8 @@ public sealed class ChunkDelta
     public string? Content { get; init; }
     public string? ReasoningContent { get; init; }
     public List<ChunkToolCall>? ToolCalls { get; init; }
+    // Not declared by OpenAI's chunk type, yet what its search models send (a chunk without content).
+    public List<ChatAnnotation>? Annotations { get; init; }
 }
 
 public sealed class ChunkToolCall

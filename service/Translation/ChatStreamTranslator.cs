@@ -15,6 +15,10 @@ public sealed class ChatStreamTranslator(ChatTranslation call, string id, long c
     private readonly ReasoningTokens _tally = new();
     private bool _jsonAnswered;
     private Bedrock.ServiceTier? _served;
+    private readonly HashSet<int> _serverBlocks = [];
+    private int _textLength;
+    private int _lastTextStart;
+    private int _textBlock = -1;
 
     public bool Finished { get; private set; }
 
@@ -36,7 +40,18 @@ public sealed class ChatStreamTranslator(ChatTranslation call, string id, long c
                 yield return Chunk(new ChunkDelta { Role = "assistant", Content = "" });
                 break;
 
+            case ConverseStreamEvent.BlockStart { Value: { Start.ToolResult: not null } result }:
+                _serverBlocks.Add(result.ContentBlockIndex);
+                break;
+
             case ConverseStreamEvent.BlockStart { Value: { Start.ToolUse: { } tool } start }:
+                if (BuiltInTools.IsServerSide(tool.Name, tool.Type))
+                {
+                    // Bedrock runs it: nothing for the client to call (the Responses API shows it as its own item).
+                    _serverBlocks.Add(start.ContentBlockIndex);
+                    break;
+                }
+
                 if (tool.Name == call.JsonTool)
                 {
                     _jsonBlocks.Add(start.ContentBlockIndex);
@@ -53,8 +68,26 @@ public sealed class ChatStreamTranslator(ChatTranslation call, string id, long c
                 break;
 
             case ConverseStreamEvent.BlockDelta { Value: { Delta: { } delta } block }:
-                if (delta.Text is { Length: > 0 } text)
+                if (_serverBlocks.Contains(block.ContentBlockIndex))
                 {
+                    break;
+                }
+
+                if (delta.Citation is { } citation)
+                {
+                    if (BuiltInTools.Annotation(citation, _lastTextStart, _textLength) is { } annotation)
+                    {
+                        yield return Chunk(new ChunkDelta { Annotations = [annotation] });
+                    }
+                }
+                else if (delta.Text is { Length: > 0 } text)
+                {
+                    if (block.ContentBlockIndex != _textBlock)
+                    {
+                        (_textBlock, _lastTextStart) = (block.ContentBlockIndex, _textLength);
+                    }
+
+                    _textLength += text.Length;
                     _tally.Answer(text);
                     // With response_format the answer is the JSON tool's input; text is held back in case no
                     // JSON comes (then it is the answer after all).
@@ -99,7 +132,7 @@ public sealed class ChatStreamTranslator(ChatTranslation call, string id, long c
                     yield return Chunk(new ChunkDelta { Content = _heldText.ToString() });
                 }
 
-                var finish = _jsonAnswered && _toolIndexByBlock.Count == 0 ? FinishReasons.Stop : FinishReasons.Map(stop.StopReason);
+                var finish = FinishReasons.Map(stop.StopReason, _toolIndexByBlock.Count > 0);
                 Finished = true;
                 yield return Chunk(new ChunkDelta(), finish);
                 break;

@@ -55,7 +55,8 @@ public static class ResponsesRequestTranslator
         }
 
         ResponsesInput.Translate(request.Input, messages, names);
-        var (tools, toolEchoes) = ResponsesTools.Tools(request.Tools, names);
+        var builtIn = new ChatCompletionRequest();
+        var (tools, toolEchoes) = ResponsesTools.Tools(request.Tools, names, builtIn);
         var (toolChoice, toolChoiceEcho) = ResponsesTools.ToolChoice(request.ToolChoice, tools is { Count: > 0 }, names);
         var (format, textEcho) = ResponsesTools.Text(request.Text, names);
         var stream = request.Stream == true;
@@ -77,6 +78,8 @@ public static class ResponsesRequestTranslator
             ReasoningEffort = request.Reasoning?.Effort,
             TopLogprobs = request.TopLogprobs,
             ServiceTier = request.ServiceTier,
+            WebSearchOptions = builtIn.WebSearchOptions,
+            CodeInterpreter = builtIn.CodeInterpreter,
         };
 
         var echo = new ResponseEcho(

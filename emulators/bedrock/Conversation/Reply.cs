@@ -15,3 +15,15 @@ public sealed record ReplyText(string Text) : ReplyBlock;
 public sealed record ReplyReasoning(string Text) : ReplyBlock;
 
 public sealed record ReplyToolUse(string ToolUseId, string Name, JsonObject Input) : ReplyBlock;
+
+/// <summary>Grounded text and the web pages it cites (a citationsContent block; streamed as text deltas, then one
+/// citation delta per page).</summary>
+public sealed record ReplyCitations(string Text, IReadOnlyList<ReplyCitation> Citations) : ReplyBlock;
+
+public sealed record ReplyCitation(string Title, string Url, string Domain);
+
+/// <summary>A system tool Bedrock ran itself: the tool use (type server_tool_use) and its result.</summary>
+public sealed record ReplyServerToolUse(string ToolUseId, string Name, JsonObject Input) : ReplyBlock;
+
+/// <param name="Text">The result as Bedrock gives it: JSON text.</param>
+public sealed record ReplyToolResult(string ToolUseId, string Type, string Status, string Text) : ReplyBlock;

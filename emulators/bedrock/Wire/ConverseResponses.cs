@@ -55,15 +55,46 @@ public static class ConverseResponses
                 case ReplyReasoning reasoning:
                     yield return Delta(index, new JsonObject { ["reasoningContent"] = new JsonObject { ["text"] = reasoning.Text } }, 1);
                     break;
-                case ReplyToolUse use:
+                case ReplyCitations cited:
+                    foreach (var piece in Tokenizer.Pieces(cited.Text))
+                    {
+                        yield return Delta(index, new JsonObject { ["text"] = piece }, 1);
+                    }
+
+                    foreach (var citation in cited.Citations)
+                    {
+                        yield return Delta(index, new JsonObject { ["citation"] = Citation(citation) }, 0);
+                    }
+
+                    break;
+                case ReplyToolResult result:
                     yield return new StreamEvent("contentBlockStart", new JsonObject
                     {
-                        ["start"] = new JsonObject { ["toolUse"] = new JsonObject { ["toolUseId"] = use.ToolUseId, ["name"] = use.Name } },
+                        ["start"] = new JsonObject { ["toolResult"] = new JsonObject { ["toolUseId"] = result.ToolUseId, ["type"] = result.Type, ["status"] = result.Status } },
+                        ["contentBlockIndex"] = index,
+                    }, 0);
+                    yield return Delta(index, new JsonObject { ["toolResult"] = new JsonArray(new JsonObject { ["text"] = result.Text }) }, 0);
+                    break;
+                case ReplyToolUse or ReplyServerToolUse:
+                    var (id, name, input, server) = reply.Blocks[index] switch
+                    {
+                        ReplyToolUse client => (client.ToolUseId, client.Name, client.Input, false),
+                        var block => (((ReplyServerToolUse)block).ToolUseId, ((ReplyServerToolUse)block).Name, ((ReplyServerToolUse)block).Input, true),
+                    };
+                    var toolUse = new JsonObject { ["toolUseId"] = id, ["name"] = name };
+                    if (server)
+                    {
+                        toolUse["type"] = "server_tool_use";
+                    }
+
+                    yield return new StreamEvent("contentBlockStart", new JsonObject
+                    {
+                        ["start"] = new JsonObject { ["toolUse"] = toolUse },
                         ["contentBlockIndex"] = index,
                     }, 0);
 
                     // Tool input arrives as fragments of JSON text that only parse once joined.
-                    var json = use.Input.ToJsonString();
+                    var json = input.ToJsonString();
                     var half = json.Length / 2;
                     foreach (var fragment in new[] { json[..half], json[half..] }.Where(f => f.Length > 0))
                     {
@@ -84,6 +115,12 @@ public static class ConverseResponses
         }), 0);
     }
 
+    private static JsonObject Citation(ReplyCitation citation) => new()
+    {
+        ["title"] = citation.Title,
+        ["location"] = new JsonObject { ["web"] = new JsonObject { ["url"] = citation.Url, ["domain"] = citation.Domain } },
+    };
+
     private static StreamEvent Delta(int index, JsonObject delta, int tokens) =>
         new("contentBlockDelta", new JsonObject { ["contentBlockIndex"] = index, ["delta"] = delta }, tokens);
 
@@ -94,6 +131,25 @@ public static class ConverseResponses
         ReplyToolUse u => new JsonObject
         {
             ["toolUse"] = new JsonObject { ["toolUseId"] = u.ToolUseId, ["name"] = u.Name, ["input"] = u.Input.DeepClone() },
+        },
+        ReplyServerToolUse u => new JsonObject
+        {
+            ["toolUse"] = new JsonObject { ["toolUseId"] = u.ToolUseId, ["name"] = u.Name, ["type"] = "server_tool_use", ["input"] = u.Input.DeepClone() },
+        },
+        ReplyToolResult r => new JsonObject
+        {
+            ["toolResult"] = new JsonObject
+            {
+                ["toolUseId"] = r.ToolUseId, ["type"] = r.Type, ["status"] = r.Status, ["content"] = new JsonArray(new JsonObject { ["text"] = r.Text }),
+            },
+        },
+        ReplyCitations c => new JsonObject
+        {
+            ["citationsContent"] = new JsonObject
+            {
+                ["content"] = new JsonArray(new JsonObject { ["text"] = c.Text }),
+                ["citations"] = new JsonArray([.. c.Citations.Select(Citation)]),
+            },
         },
         _ => throw new ArgumentOutOfRangeException(nameof(block)),
     };
