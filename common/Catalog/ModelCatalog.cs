@@ -15,6 +15,33 @@ public enum InputModalities
     Document = 8,
 }
 
+/// <summary>Bedrock's model lifecycle status (FoundationModelLifecycle.status: ACTIVE | LEGACY); a model past its
+/// end-of-life date is refused by Bedrock altogether.</summary>
+public enum ModelStatus
+{
+    Active,
+    Legacy,
+    EndOfLife,
+}
+
+/// <summary>Converse's serviceTier.type values a model is offered with (OpenAI's service_tier names the same three).</summary>
+[Flags]
+public enum ServiceTiers
+{
+    Default = 1,
+    Flex = 2,
+    Priority = 4,
+}
+
+/// <summary>Nova's system tools (Converse toolConfig.tools[].systemTool.name): run by Bedrock, not by the client.</summary>
+[Flags]
+public enum SystemTools
+{
+    None = 0,
+    Grounding = 1,
+    CodeInterpreter = 2,
+}
+
 public enum EmbeddingFamily
 {
     None,
@@ -39,11 +66,26 @@ public sealed record ModelSpec(
     DateOnly? EndOfLife,
     EmbeddingFamily Embedding = EmbeddingFamily.None,
     int[]? EmbeddingDimensions = null,
-    int DefaultEmbeddingDimension = 0)
+    int DefaultEmbeddingDimension = 0,
+    ModelStatus Status = ModelStatus.Active,
+    DateOnly? LegacyOn = null,
+    ServiceTiers Tiers = ServiceTiers.Default,
+    SystemTools Tools = SystemTools.None)
 {
     public bool Accepts(InputModalities modality) => (Inputs & modality) == modality;
 
     public bool IsEndOfLife(DateOnly today) => EndOfLife is { } eol && today >= eol;
+
+    /// <summary>The lifecycle status on <paramref name="today"/>: legacy once AWS says so or from an announced legacy
+    /// date, gone from its end of life.</summary>
+    public ModelStatus StatusOn(DateOnly today) =>
+        IsEndOfLife(today) ? ModelStatus.EndOfLife
+        : Status == ModelStatus.Legacy || (LegacyOn is { } legacy && today >= legacy) ? ModelStatus.Legacy
+        : ModelStatus.Active;
+
+    public bool Offers(ServiceTiers tier) => (Tiers & tier) == tier;
+
+    public bool Runs(SystemTools tool) => (Tools & tool) == tool;
 }
 
 /// <summary>The Bedrock models this proxy serves, kept as data. Facts and their sources:
@@ -54,7 +96,12 @@ public sealed record ModelSpec(
 /// Nova 2 Lite 65,535 output (third-party catalogs; AWS's figure not found) and profile-only invocation
 /// (core-inference.html lists only global. and us. ids); Titan v2 dimensions 256/512/1024
 /// (model-parameters-titan-embed-text.html); Nova multimodal embeddings dimensions 256/384/1024/3072
-/// (nova/latest/userguide/embeddings-schema.html). Release dates are the public announcement dates.</summary>
+/// (nova/latest/userguide/embeddings-schema.html). Release dates are the public announcement dates.
+/// Lifecycle, tiers and system tools (../shared/reference/nova2-features.md §1-4): Nova Premier is Legacy (its card
+/// gives no legacy date) with end of life 2026-09-14; the others are Active with no announced legacy date. Flex and
+/// Priority: Nova Pro and Nova Premier (AWS's announcement of the tiers, 2025-11-18) and Nova 2 Lite (AWS Solutions
+/// Library's tier table). Web grounding (nova_grounding): Nova 2 Lite and Nova Premier, US Regions only; the code
+/// interpreter (nova_code_interpreter): Nova 2 Lite (langchain-aws; AWS's model table not found).</summary>
 public static class ModelCatalog
 {
     public static readonly IReadOnlyList<ModelSpec> All =
@@ -64,11 +111,14 @@ public static class ModelCatalog
         new("amazon.nova-lite-v1:0", "Amazon Nova Lite", ModelKind.Chat, Multimodal, 5000,
             SupportsTools: true, SupportsReasoning: false, OnDemandInRegion: true, ["us", "eu", "apac"], new(2024, 12, 3), null),
         new("amazon.nova-pro-v1:0", "Amazon Nova Pro", ModelKind.Chat, Multimodal, 5000,
-            SupportsTools: true, SupportsReasoning: false, OnDemandInRegion: true, ["us", "eu", "apac"], new(2024, 12, 3), null),
+            SupportsTools: true, SupportsReasoning: false, OnDemandInRegion: true, ["us", "eu", "apac"], new(2024, 12, 3), null,
+            Tiers: AllTiers),
         new("amazon.nova-premier-v1:0", "Amazon Nova Premier", ModelKind.Chat, Multimodal, 25000,
-            SupportsTools: true, SupportsReasoning: false, OnDemandInRegion: false, ["us"], new(2025, 4, 30), new(2026, 9, 14)),
+            SupportsTools: true, SupportsReasoning: false, OnDemandInRegion: false, ["us"], new(2025, 4, 30), new(2026, 9, 14),
+            Status: ModelStatus.Legacy, Tiers: AllTiers, Tools: SystemTools.Grounding),
         new("amazon.nova-2-lite-v1:0", "Amazon Nova 2 Lite", ModelKind.Chat, Multimodal, 65535,
-            SupportsTools: true, SupportsReasoning: true, OnDemandInRegion: false, ["us", "global"], new(2025, 12, 2), null),
+            SupportsTools: true, SupportsReasoning: true, OnDemandInRegion: false, ["us", "global"], new(2025, 12, 2), null,
+            Tiers: AllTiers, Tools: SystemTools.Grounding | SystemTools.CodeInterpreter),
         new("amazon.titan-embed-text-v2:0", "Amazon Titan Text Embeddings V2", ModelKind.Embedding, InputModalities.Text, 0,
             SupportsTools: false, SupportsReasoning: false, OnDemandInRegion: true, [], new(2024, 4, 30), null,
             EmbeddingFamily.TitanTextV2, [256, 512, 1024], 1024),
@@ -76,6 +126,8 @@ public static class ModelCatalog
             SupportsTools: false, SupportsReasoning: false, OnDemandInRegion: true, [], new(2025, 10, 28), null,
             EmbeddingFamily.NovaMultimodal, [256, 384, 1024, 3072], 3072),
     ];
+
+    private const ServiceTiers AllTiers = ServiceTiers.Default | ServiceTiers.Flex | ServiceTiers.Priority;
 
     private const InputModalities Multimodal = InputModalities.Text | InputModalities.Image | InputModalities.Video | InputModalities.Document;
 

@@ -22,6 +22,9 @@ public sealed class ModelResolver
     /// <summary>The same resolver, limited to the names an API key may use; other names resolve to nothing.</summary>
     public ModelResolver Restrict(IReadOnlyCollection<string> allowed) => allowed.Count == 0 ? this : new ModelResolver(this, allowed);
 
+    /// <summary>The Region Bedrock is called in.</summary>
+    public string Region => _region;
+
     public bool Allows(string name) => _allowed is null || _allowed.Contains(name);
 
     public ModelResolver(IEnumerable<ModelAliasOptions> aliases, string region)

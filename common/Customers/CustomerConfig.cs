@@ -175,6 +175,22 @@ public sealed record ModelsSection
     /// <summary>Alias -> Bedrock model, in the file's order (the proxy lists them in this order).</summary>
     public required Dictionary<string, string> Mappings { get; set; }
     public PromptCachingSection PromptCaching { get; set; } = new();
+
+    /// <summary>The Bedrock service tier of requests that ask for none (or for auto): auto, default, flex or priority.</summary>
+    public string ServiceTier { get; set; } = "auto";
+
+    public BuiltInToolsSection BuiltInTools { get; set; } = new();
+}
+
+/// <summary>Nova's system tools the customer switches on: each maps an OpenAI built-in tool and adds bedrock:InvokeTool
+/// on that tool to the rendered IAM policy.</summary>
+public sealed record BuiltInToolsSection
+{
+    /// <summary>nova_grounding: chat completions' web_search_options and the Responses API's web_search tool.</summary>
+    public bool WebGrounding { get; set; }
+
+    /// <summary>nova_code_interpreter: the Responses API's code_interpreter tool.</summary>
+    public bool CodeInterpreter { get; set; }
 }
 
 public sealed record PromptCachingSection
@@ -239,6 +255,9 @@ public sealed record ApiKeyEntry : AllowanceEntry
     public required string Name { get; set; }
     public required string Sha256 { get; set; }
     public List<string> Models { get; set; } = [];
+
+    /// <summary>The service tiers this key may ask for; empty for all.</summary>
+    public List<string> ServiceTiers { get; set; } = [];
 
     /// <summary>From this UTC day on the key is refused.</summary>
     public DateOnly? Expires { get; set; }

@@ -36,6 +36,11 @@ public static class ProxySettings
             }
 
             Allowances($"Auth__Keys__{k}__", key);
+            for (var t = 0; t < key.ServiceTiers.Count; t++)
+            {
+                Set($"Auth__Keys__{k}__ServiceTiers__{t}", key.ServiceTiers[t]);
+            }
+
             if (key.Expires is { } expires)
             {
                 Set($"Auth__Keys__{k}__ExpiresAt", expires.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "T00:00:00Z");
@@ -94,6 +99,21 @@ public static class ProxySettings
         if (config.Models.PromptCaching.Tools)
         {
             Set("PromptCaching__Tools", "true");
+        }
+
+        if (config.Models.ServiceTier != "auto")
+        {
+            Set("ServiceTier", config.Models.ServiceTier);
+        }
+
+        if (config.Models.BuiltInTools.WebGrounding)
+        {
+            Set("BuiltInTools__WebGrounding", "true");
+        }
+
+        if (config.Models.BuiltInTools.CodeInterpreter)
+        {
+            Set("BuiltInTools__CodeInterpreter", "true");
         }
 
         var images = config.Security.ImageUrls;

@@ -26,9 +26,20 @@ public static class NovaPrices
 
     private static readonly Dictionary<string, ModelPrice> ById = All.ToDictionary(p => p.ModelId, StringComparer.Ordinal);
 
-    /// <summary>Estimated cost of one call, or null when the model's price is not known.</summary>
-    public static decimal? Estimate(string modelId, int inputTokens, int outputTokens) =>
+    /// <summary>Estimated cost of one call at its service tier (null or default: standard), or null when the
+    /// model's price is not known.</summary>
+    public static decimal? Estimate(string modelId, int inputTokens, int outputTokens, string? tier = null) =>
         ById.TryGetValue(modelId, out var price)
-            ? ((inputTokens * price.InputPerMillion) + (outputTokens * price.OutputPerMillion)) / 1_000_000m
+            ? ((inputTokens * price.InputPerMillion) + (outputTokens * price.OutputPerMillion)) * TierFactor(tier) / 1_000_000m
             : null;
+
+    /// <summary>Price of a service tier against standard. AWS states only "standard rate + premium" (priority) and
+    /// "discounted standard rate" (flex) in its tier guide; these factors are the proxy's assumption (priority
+    /// +75%, flex -50%), to be replaced by the pricing page's per-model tier prices when they are read in.</summary>
+    public static decimal TierFactor(string? tier) => tier switch
+    {
+        "priority" => 1.75m,
+        "flex" => 0.5m,
+        _ => 1m,
+    };
 }

@@ -55,6 +55,10 @@ public sealed class StackFacts
     public required IReadOnlyList<ProfileAccess> Profiles { get; init; }
 
     public string? GuardrailArn { get; init; }
+
+    /// <summary>Nova's system tools the customer switched on (models.built_in_tools), as the ARNs bedrock:InvokeTool
+    /// is granted on; empty: no InvokeTool statement at all.</summary>
+    public IReadOnlyList<string> SystemToolArns { get; init; } = [];
     public required IReadOnlyList<Stage> Stages { get; init; }
     public required string MetricsNamespace { get; init; }
 
@@ -121,6 +125,7 @@ public sealed class StackFacts
             Profiles = profiles,
             GuardrailArn = c.Security.Guardrail is { Enabled: true, Id: { } id }
                 ? $"arn:${{AWS::Partition}}:bedrock:${{AWS::Region}}:${{AWS::AccountId}}:guardrail/{id}" : null,
+            SystemToolArns = SystemToolArnsOf(c.Models.BuiltInTools),
             Stages = [new("green", "Green", IsProd: false), new("prod", "Prod", IsProd: true)],
             MetricsNamespace = c.Monitoring.CustomMetrics.Namespace,
             LimitsTable = LimitsSection.TableName(c),
@@ -146,6 +151,15 @@ public sealed class StackFacts
     /// <summary>The least the proxy needs to call its models: each model id in the stack's Region; each inference profile
     /// together with its foundation model in every Region the profile routes to (Bedrock checks both), and for global
     /// profiles the Region-less foundation-model ARN. Distinct and ordered, so renders are stable.</summary>
+    /// <summary>arn:aws:bedrock::{account}:system-tool/amazon.{tool}: the form public CDK code grants nova_grounding on
+    /// (AWS's IAM reference has no entry yet, ../shared/reference/nova2-features.md §2); the code interpreter's is
+    /// assumed to follow it.</summary>
+    private static List<string> SystemToolArnsOf(BuiltInToolsSection tools) =>
+    [
+        .. tools.WebGrounding ? ["arn:${AWS::Partition}:bedrock::${AWS::AccountId}:system-tool/amazon.nova_grounding"] : Array.Empty<string>(),
+        .. tools.CodeInterpreter ? ["arn:${AWS::Partition}:bedrock::${AWS::AccountId}:system-tool/amazon.nova_code_interpreter"] : Array.Empty<string>(),
+    ];
+
     private static (IReadOnlyList<string> Models, IReadOnlyList<ProfileAccess> Profiles) BedrockAccess(CustomerConfig c)
     {
         var models = new SortedSet<string>(StringComparer.Ordinal);

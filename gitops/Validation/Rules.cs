@@ -246,17 +246,68 @@ public static class Rules
                     "use the model or profile id; the proxy builds the ARN for its Region");
             }
 
-            if (resolved.Spec.EndOfLife is { } eol)
+            CheckLifecycle(resolved.Spec, pointer, today, error, warn);
+        }
+
+        CheckNova2Options(c, warn);
+    }
+
+    /// <summary>A default tier or a system tool that no mapped model is offered with would never apply.</summary>
+    private static void CheckNova2Options(CustomerConfig c, Warning warn)
+    {
+        var specs = c.Models.Mappings.Values.Select(m => ModelResolver.ResolveTarget(m, c.Customer.Region, out _)?.Spec)
+            .OfType<ModelSpec>().Where(s => s.Kind == ModelKind.Chat).ToList();
+        var tier = c.Models.ServiceTier switch { "flex" => ServiceTiers.Flex, "priority" => ServiceTiers.Priority, _ => (ServiceTiers?)null };
+        if (tier is { } t && !specs.Any(s => s.Offers(t)))
+        {
+            warn("/models/service_tier", "service-tier", $"no mapped model is offered in the {c.Models.ServiceTier} tier, so every call is served at the standard one",
+                $"map a model with it ({string.Join(", ", ModelCatalog.All.Where(s => s.Offers(t)).Select(s => s.Id))}) or remove it");
+        }
+
+        var us = c.Customer.Region.StartsWith("us-", StringComparison.Ordinal);
+        foreach (var (on, tool, key) in new[] { (c.Models.BuiltInTools.WebGrounding, SystemTools.Grounding, "web_grounding"), (c.Models.BuiltInTools.CodeInterpreter, SystemTools.CodeInterpreter, "code_interpreter") })
+        {
+            if (on && (!specs.Any(s => s.Runs(tool)) || (tool == SystemTools.Grounding && !us)))
             {
-                if (resolved.Spec.IsEndOfLife(today))
-                {
-                    error(pointer, "model-end-of-life", $"{resolved.Spec.DisplayName} reached its end of life on {eol:yyyy-MM-dd}", "map the alias to a current model");
-                }
-                else if (eol.DayNumber - today.DayNumber <= 90)
-                {
-                    warn(pointer, "model-end-of-life", $"{resolved.Spec.DisplayName} reaches its end of life on {eol:yyyy-MM-dd}", "plan the move to a current model");
-                }
+                warn($"/models/built_in_tools/{key}", "built-in-tools", $"{key} is on, but no mapped model runs it from {c.Customer.Region}",
+                    $"map {string.Join(" or ", ModelCatalog.All.Where(s => s.Runs(tool)).Select(s => s.Id))}{(tool == SystemTools.Grounding ? " in a US Region" : "")}, or switch it off");
             }
+        }
+    }
+
+    /// <summary>How far ahead of a lifecycle date validation starts warning.</summary>
+    public const int LifecycleNoticeDays = 90;
+
+    /// <summary>Past its end of life a model is an error (Bedrock refuses it); a legacy model, or one whose legacy or
+    /// end-of-life date is within <see cref="LifecycleNoticeDays"/>, is a warning naming the date. Null: nothing to say.</summary>
+    public static (Severity Severity, string Code, string Message)? Lifecycle(ModelSpec spec, DateOnly today)
+    {
+        bool Near(DateOnly? date) => date is { } d && d.DayNumber - today.DayNumber <= LifecycleNoticeDays;
+        var eol = spec.EndOfLife is { } e ? $"; its end of life is {e:yyyy-MM-dd}" : "";
+        return spec.StatusOn(today) switch
+        {
+            ModelStatus.EndOfLife => (Severity.Error, "model-end-of-life", $"{spec.DisplayName} reached its end of life on {spec.EndOfLife:yyyy-MM-dd}"),
+            _ when Near(spec.EndOfLife) => (Severity.Warning, "model-end-of-life", $"{spec.DisplayName} reaches its end of life on {spec.EndOfLife:yyyy-MM-dd}"),
+            ModelStatus.Legacy => (Severity.Warning, "model-legacy", $"{spec.DisplayName} is a legacy model in Amazon Bedrock{eol}"),
+            _ when Near(spec.LegacyOn) => (Severity.Warning, "model-legacy", $"{spec.DisplayName} becomes a legacy model on {spec.LegacyOn:yyyy-MM-dd}{eol}"),
+            _ => null,
+        };
+    }
+
+    private static void CheckLifecycle(ModelSpec spec, string pointer, DateOnly today, Report error, Warning warn)
+    {
+        if (Lifecycle(spec, today) is not var (severity, code, message))
+        {
+            return;
+        }
+
+        if (severity == Severity.Error)
+        {
+            error(pointer, code, message, "map the alias to a current model");
+        }
+        else
+        {
+            warn(pointer, code, message, "plan the move to a current model");
         }
     }
 

@@ -17,7 +17,11 @@ public sealed class ApiKey
         ExpiresAt = options.ExpiresAt;
         Requests = options.RequestsPerMinute is > 0 and var rpm ? RateBucket.PerMinute(rpm, time) : null;
         Tokens = options.TokensPerMinute is > 0 and var tpm ? RateBucket.PerMinute(tpm, time) : null;
+        ServiceTiers = options.ServiceTiers;
     }
+
+    /// <summary>The service tiers this key may ask for; empty for all.</summary>
+    public IReadOnlyList<string> ServiceTiers { get; }
 
     public string Name { get; }
 

@@ -15,6 +15,13 @@ public sealed class ConverseRequest
     public ToolConfiguration? ToolConfig { get; set; }
     public GuardrailConfiguration? GuardrailConfig { get; set; }
     public JsonElement? AdditionalModelRequestFields { get; set; }
+    public ServiceTier? ServiceTier { get; set; }
+}
+
+/// <summary>serviceTier: {"type": "priority" | "default" | "flex" | "reserved"}, in the request and in the answer.</summary>
+public sealed class ServiceTier
+{
+    public required string Type { get; set; }
 }
 
 public sealed class Message
@@ -38,6 +45,41 @@ public sealed class ContentBlock
     public ToolResultBlock? ToolResult { get; set; }
     public CachePointBlock? CachePoint { get; set; }
     public ReasoningContentBlock? ReasoningContent { get; set; }
+    public CitationsContentBlock? CitationsContent { get; set; }
+}
+
+/// <summary>Grounded text and the web sources it cites (Nova's nova_grounding): content holds the text, each citation
+/// its source's location.</summary>
+public sealed class CitationsContentBlock
+{
+    public List<CitationText>? Content { get; set; }
+    public List<Citation>? Citations { get; set; }
+}
+
+public sealed class CitationText
+{
+    public string? Text { get; set; }
+}
+
+/// <summary>A citation (and, streamed, a CitationsDelta): title, source and the cited text when the model gives them,
+/// and a location union of which the proxy reads web {url, domain}.</summary>
+public sealed class Citation
+{
+    public string? Title { get; set; }
+    public string? Source { get; set; }
+    public List<CitationText>? SourceContent { get; set; }
+    public CitationLocation? Location { get; set; }
+}
+
+public sealed class CitationLocation
+{
+    public WebLocation? Web { get; set; }
+}
+
+public sealed class WebLocation
+{
+    public string? Url { get; set; }
+    public string? Domain { get; set; }
 }
 
 public sealed class ImageBlock
@@ -64,6 +106,9 @@ public sealed class ToolUseBlock
     public required string ToolUseId { get; set; }
     public required string Name { get; set; }
     public required JsonElement Input { get; set; }
+
+    /// <summary>server_tool_use for a system tool Bedrock ran itself (nova_code_interpreter, nova_grounding).</summary>
+    public string? Type { get; set; }
 }
 
 public sealed class ToolResultBlock
@@ -71,6 +116,9 @@ public sealed class ToolResultBlock
     public required string ToolUseId { get; set; }
     public required List<ToolResultContentBlock> Content { get; set; }
     public string? Status { get; set; }
+
+    /// <summary>A system tool's result type (nova_code_interpreter_result).</summary>
+    public string? Type { get; set; }
 }
 
 public sealed class ToolResultContentBlock
@@ -114,7 +162,17 @@ public sealed class ToolConfiguration
 public sealed class Tool
 {
     public ToolSpecification? ToolSpec { get; set; }
+    public SystemTool? SystemTool { get; set; }
     public CachePointBlock? CachePoint { get; set; }
+}
+
+/// <summary>A tool Bedrock runs itself: nova_grounding, nova_code_interpreter.</summary>
+public sealed class SystemTool
+{
+    public const string Grounding = "nova_grounding";
+    public const string CodeInterpreter = "nova_code_interpreter";
+
+    public required string Name { get; set; }
 }
 
 public sealed class ToolSpecification
@@ -159,6 +217,7 @@ public sealed class ConverseResponse
     public ConverseMetrics? Metrics { get; set; }
     public JsonElement? AdditionalModelResponseFields { get; set; }
     public JsonElement? Trace { get; set; }
+    public ServiceTier? ServiceTier { get; set; }
 }
 
 public sealed class ConverseOutput
@@ -195,12 +254,21 @@ public sealed class ContentBlockStartEvent
 public sealed class ContentBlockStart
 {
     public ToolUseStart? ToolUse { get; set; }
+    public ToolResultStart? ToolResult { get; set; }
 }
 
 public sealed class ToolUseStart
 {
     public string? ToolUseId { get; set; }
     public string? Name { get; set; }
+    public string? Type { get; set; }
+}
+
+public sealed class ToolResultStart
+{
+    public string? ToolUseId { get; set; }
+    public string? Type { get; set; }
+    public string? Status { get; set; }
 }
 
 public sealed class ContentBlockDeltaEvent
@@ -214,6 +282,10 @@ public sealed class ContentBlockDelta
     public string? Text { get; set; }
     public ToolUseDelta? ToolUse { get; set; }
     public ReasoningDelta? ReasoningContent { get; set; }
+    public Citation? Citation { get; set; }
+
+    /// <summary>A system tool's result, streamed: a list of {text} or {json} parts.</summary>
+    public List<ToolResultContentBlock>? ToolResult { get; set; }
 }
 
 public sealed class ToolUseDelta
@@ -244,6 +316,7 @@ public sealed class MetadataEvent
     public TokenUsage? Usage { get; set; }
     public ConverseMetrics? Metrics { get; set; }
     public JsonElement? Trace { get; set; }
+    public ServiceTier? ServiceTier { get; set; }
 }
 
 // Error bodies: {"message": "..."}; ModelStreamErrorException adds the model's own status and message.

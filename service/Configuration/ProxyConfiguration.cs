@@ -169,6 +169,11 @@ public sealed partial record ProxyConfiguration(ProxyOptions Options, string Reg
             }
         }
 
+        if (!Translation.ServiceTierMapping.Names.Contains(options.ServiceTier))
+        {
+            errors.Add($"Proxy:ServiceTier: '{options.ServiceTier}' must be one of {string.Join(", ", Translation.ServiceTierMapping.Names)}.");
+        }
+
         ValidateAuth(options.Auth, region, errors);
         var assumeRole = ValidateAssumeRole(options.Bedrock, configuration, region, errors);
         if (errors.Count > 0)
@@ -276,6 +281,11 @@ public sealed partial record ProxyConfiguration(ProxyOptions Options, string Reg
             if (key.RequestsPerMinute < 0 || key.TokensPerMinute < 0)
             {
                 errors.Add($"{path}: RequestsPerMinute and TokensPerMinute cannot be negative.");
+            }
+
+            if (key.ServiceTiers.FirstOrDefault(t => !Translation.ServiceTierMapping.Names.Contains(t)) is { } tier)
+            {
+                errors.Add($"{path}:ServiceTiers: '{tier}' must be one of {string.Join(", ", Translation.ServiceTierMapping.Names)}.");
             }
         }
     }

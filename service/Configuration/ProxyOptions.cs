@@ -37,6 +37,23 @@ public sealed class ProxyOptions
     public PromptCachingOptions PromptCaching { get; set; } = new();
 
     public ImageFetchOptions ImageFetch { get; set; } = new();
+
+    /// <summary>Bedrock service tier of requests that ask for none or for auto: auto (omit it: Bedrock's standard),
+    /// default, flex or priority; applied only on models that offer it.</summary>
+    public string ServiceTier { get; set; } = "auto";
+
+    public BuiltInToolsOptions BuiltInTools { get; set; } = new();
+}
+
+/// <summary>Nova's system tools, off unless the customer switches them on (the IAM policy grants bedrock:InvokeTool
+/// only then).</summary>
+public sealed class BuiltInToolsOptions
+{
+    /// <summary>nova_grounding for web_search_options and the web_search tool.</summary>
+    public bool WebGrounding { get; set; }
+
+    /// <summary>nova_code_interpreter for the code_interpreter tool.</summary>
+    public bool CodeInterpreter { get; set; }
 }
 
 /// <summary>Fetching http(s) image URLs on the client's behalf; off unless hosts are listed.</summary>
@@ -111,6 +128,9 @@ public sealed class ApiKeyOptions : AllowanceOptions
 
     /// <summary>Model names (aliases or model ids) this key may use; empty means every model.</summary>
     public List<string> Models { get; set; } = [];
+
+    /// <summary>Service tiers this key may ask for; empty means every tier.</summary>
+    public List<string> ServiceTiers { get; set; } = [];
 
     /// <summary>From this moment on the key is refused (401 key_expired); none means it does not expire.</summary>
     public DateTimeOffset? ExpiresAt { get; set; }

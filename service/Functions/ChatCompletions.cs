@@ -26,7 +26,7 @@ public sealed class ChatCompletions(ConverseFlow flow, TimeProvider time)
         public Completion Complete(ConverseResponse response, bool log)
         {
             var completion = ChatResponseTranslator.Translate(response, call, Ids.ChatCompletion(), time.GetUtcNow().ToUnixTimeSeconds());
-            return Completion.Of(completion, OpenAiJsonContext.Wire.ChatCompletion, TokenCounts.Of(completion.Usage), log ? PromptAnswer.Of(completion) : null);
+            return Completion.Of(completion, OpenAiJsonContext.Wire.ChatCompletion, TokenCounts.Of(completion.Usage) with { Tier = completion.ServiceTier }, log ? PromptAnswer.Of(completion) : null);
         }
 
         public IStreamAnswer Stream(ServerSentEvents sse, bool log) =>
@@ -37,7 +37,7 @@ public sealed class ChatCompletions(ConverseFlow flow, TimeProvider time)
     {
         public bool Finished => translator.Finished;
 
-        public TokenCounts Tokens => TokenCounts.Of(translator.Usage);
+        public TokenCounts Tokens => TokenCounts.Of(translator.Usage) with { Tier = translator.ServiceTier };
 
         public ValueTask StartAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 

@@ -12,7 +12,7 @@ namespace BedrockNovaProxy.Functions;
 
 /// <summary>The one flow of every request answered by a Converse call, whatever its API (<see cref="ConverseFunction{TRequest}"/>):
 /// read the body; check the request limits, fetch allowed remote images and check the limits again; translate;
-/// add the customer's policies; report the model; call Converse (JSON) or ConverseStream (Server-Sent Events);
+/// add the customer's policies (guardrail, cache points, the default service tier and the key's tiers); report the model; call Converse (JSON) or ConverseStream (Server-Sent Events);
 /// report the tokens, which charges the key and records the metrics; write the answer or relay the stream; log the
 /// prompt (only with Proxy:Telemetry:LogPrompts).</summary>
 public sealed class ConverseFlow(ProxyConfiguration configuration, BedrockRuntimeClient bedrock, Upstream upstream, Images.ImageFetcher images,
@@ -26,6 +26,7 @@ public sealed class ConverseFlow(ProxyConfiguration configuration, BedrockRuntim
         var answer = await api.TranslateAsync(request, chat => PrepareAsync(chat, cancellationToken), context.Models(configuration)).ConfigureAwait(false);
         var call = answer.Call;
         CustomerPolicies.Apply(call.Request, configuration.Options);
+        ServiceTierMapping.Apply(call.Request, call.Model.Spec, configuration.Options.ServiceTier, context.ServiceTiers());
         var usage = context.Usage();
         usage.ModelChosen(call.Model.RequestedName, call.Model.Spec.Id, call.Stream ? api.Operation + ".stream" : null);
         PromptAnswer? logged = null;
@@ -41,10 +42,11 @@ public sealed class ConverseFlow(ProxyConfiguration configuration, BedrockRuntim
         }
     }
 
-    /// <summary>The request limits on what the client sent (before anything is fetched), the fetch of allowed remote
+    /// <summary>The customer's switches for built-in tools, the request limits on what the client sent (before anything is fetched), the fetch of allowed remote
     /// images, and the limits again once those are inline (their share of the total).</summary>
     private async Task PrepareAsync(ChatCompletionRequest request, CancellationToken cancellationToken)
     {
+        BuiltInTools.CheckEnabled(request, configuration.Options.BuiltInTools);
         RequestLimits.Check(request, configuration.Options.Limits);
         if (await images.InlineAsync(request, cancellationToken).ConfigureAwait(false))
         {

@@ -6,8 +6,8 @@ using Microsoft.AspNetCore.Http;
 
 namespace BedrockNovaProxy.Functions;
 
-/// <summary>GET /v1/models and GET /v1/models/{id}: the customer's aliases, then the Nova models themselves
-/// (models past their end of life are left out).</summary>
+/// <summary>GET /v1/models and GET /v1/models/{id}: the customer's aliases, then the Nova models themselves that
+/// the Region offers, Nova 2 Lite first (models past their end of life are left out).</summary>
 public sealed class Models(ProxyConfiguration configuration, TimeProvider time) : IFunction
 {
     public const string AliasOwner = "bedrock-nova-proxy";
@@ -28,8 +28,16 @@ public sealed class Models(ProxyConfiguration configuration, TimeProvider time) 
     public static List<ModelInfo> List(ModelResolver models, DateOnly today) =>
     [
         .. models.Aliases.Select(a => Info(a.RequestedName, a.Spec, AliasOwner)),
-        .. ModelCatalog.All.Where(m => !m.IsEndOfLife(today) && models.Allows(m.Id)).Select(m => Info(m.Id, m, "amazon")),
+        .. Offered(models, today).Select(m => Info(m.Id, m, "amazon")),
     ];
+
+    /// <summary>The Nova models the Region offers (directly or through an inference profile) and the key may use, led by
+    /// the current chat models, newest first (Nova 2 Lite), then legacy ones, then the embedding models.</summary>
+    public static IEnumerable<ModelSpec> Offered(ModelResolver models, DateOnly today) => ModelCatalog.All
+        .Where(m => !m.IsEndOfLife(today) && models.Allows(m.Id) && ModelResolver.ResolveTarget(m.Id, models.Region, out _) is not null)
+        .OrderBy(m => m.Kind)
+        .ThenBy(m => m.StatusOn(today))
+        .ThenByDescending(m => m.Released);
 
     /// <summary>Any id the proxy would accept in a request (profile ids, ARNs) can also be looked up.</summary>
     private static ModelInfo? ModelById(ModelResolver models, string id) =>

@@ -37,7 +37,7 @@ public sealed class Responses(ConverseFlow flow, TimeProvider time)
         public Completion Complete(ConverseResponse response, bool log)
         {
             var answer = ResponsesResponseTranslator.Translate(response, call, id, createdAt, Ids.Next);
-            return Completion.Of(answer, OpenAiJsonContext.Wire.ResponseObject, TokenCounts.Of(answer.Usage), log ? PromptAnswer.Of(answer) : null);
+            return Completion.Of(answer, OpenAiJsonContext.Wire.ResponseObject, TokenCounts.Of(answer.Usage) with { Tier = answer.ServiceTier }, log ? PromptAnswer.Of(answer) : null);
         }
 
         public IStreamAnswer Stream(ServerSentEvents sse, bool log) => new Events(new ResponsesStreamTranslator(call, id, createdAt, Ids.Next), sse, log);
@@ -47,7 +47,7 @@ public sealed class Responses(ConverseFlow flow, TimeProvider time)
     {
         public bool Finished => translator.Finished;
 
-        public TokenCounts Tokens => TokenCounts.Of(translator.Usage);
+        public TokenCounts Tokens => TokenCounts.Of(translator.Usage) with { Tier = translator.ServiceTier };
 
         public async ValueTask StartAsync(CancellationToken cancellationToken)
         {

@@ -23,6 +23,12 @@ public sealed class ChatCompletionRequest
     public bool? ParallelToolCalls { get; set; }
     public ResponseFormat? ResponseFormat { get; set; }
     public string? ReasoningEffort { get; set; }
+    public string? ServiceTier { get; set; }
+    public JsonElement? WebSearchOptions { get; set; }
+
+    /// <summary>Not a chat completions member: set by the Responses API's code_interpreter tool (chat has no such tool).</summary>
+    [JsonIgnore]
+    public bool CodeInterpreter { get; set; }
 
     // Declared only so that we can refuse them: Converse cannot honour them and ignoring them would be wrong.
     public int? N { get; set; }

@@ -16,6 +16,7 @@ public sealed class ChatCompletion
     public Usage? Usage { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public string? SystemFingerprint { get; init; }
+    public string? ServiceTier { get; init; }
 }
 
 public sealed class ChatChoice
@@ -38,6 +39,23 @@ public sealed class AssistantMessage
     // Not in OpenAI's schema; the field OpenAI-compatible servers (DeepSeek, vLLM, LiteLLM) use for reasoning text.
     public string? ReasoningContent { get; init; }
     public List<ResponseToolCall>? ToolCalls { get; init; }
+    public List<ChatAnnotation>? Annotations { get; init; }
+}
+
+/// <summary>{"type":"url_citation","url_citation":{url,title,start_index,end_index}}: a web source of the text between
+/// the two character offsets of the answer.</summary>
+public sealed class ChatAnnotation
+{
+    public string Type => "url_citation";
+    public required UrlCitation UrlCitation { get; init; }
+}
+
+public sealed class UrlCitation
+{
+    public required string Url { get; init; }
+    public required string Title { get; init; }
+    public int StartIndex { get; init; }
+    public int EndIndex { get; init; }
 }
 
 public sealed class ResponseToolCall
@@ -81,6 +99,7 @@ public sealed class ChatCompletionChunk
     public required string Model { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public string? SystemFingerprint { get; init; }
+    public string? ServiceTier { get; init; }
     public required List<ChunkChoice> Choices { get; init; }
     // Absent unless the client asked for stream_options.include_usage; then null on every chunk but the last.
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
@@ -129,6 +148,8 @@ public sealed class ChunkDelta
     public string? Content { get; init; }
     public string? ReasoningContent { get; init; }
     public List<ChunkToolCall>? ToolCalls { get; init; }
+    // Not declared by OpenAI's chunk type, yet what its search models send (a chunk without content).
+    public List<ChatAnnotation>? Annotations { get; init; }
 }
 
 public sealed class ChunkToolCall

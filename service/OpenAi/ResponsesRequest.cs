@@ -5,7 +5,7 @@ namespace BedrockNovaProxy.OpenAi;
 // The OpenAI Responses API request (POST /v1/responses) as clients send it. The unions (input: string or items,
 // content: string or parts, tool_choice: string or object) stay JsonElement so that Translation can name the exact
 // field when their shape is wrong. Members Bedrock has no use for (include, prompt_cache_key, safety_identifier,
-// service_tier, stream_options, text.verbosity...) are not declared: System.Text.Json skips them, which is the
+// stream_options, text.verbosity...) are not declared: System.Text.Json skips them, which is the
 // "accepted and ignored" behaviour chat completions has too.
 public sealed class ResponsesRequest
 {
@@ -25,6 +25,7 @@ public sealed class ResponsesRequest
     public string? User { get; set; }
     public bool? Store { get; set; }
     public string? Truncation { get; set; }
+    public string? ServiceTier { get; set; }
 
     // Declared only so that we can refuse them: they need state this proxy does not keep, or output Converse lacks.
     public string? PreviousResponseId { get; set; }

@@ -46,6 +46,7 @@ public sealed class ResponseObject
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public string? User { get; init; }
     public required Dictionary<string, string> Metadata { get; init; }
+    public string? ServiceTier { get; init; }
 }
 
 /// <summary>response.error: {"code","message"}, set when status is "failed".</summary>
@@ -95,9 +96,57 @@ public sealed class OutputItem
     public string? Name { get; init; }
     public string? Arguments { get; init; }
 
+    /// <summary>web_search_call: what was searched.</summary>
+    public WebSearchAction? Action { get; init; }
+
+    /// <summary>code_interpreter_call: the code, its container (always written, null here) and outputs (logs).</summary>
+    public string? Code { get; init; }
+    public List<CodeInterpreterOutput>? Outputs { get; init; }
+
     public const string Message = "message";
     public const string FunctionCall = "function_call";
     public const string Reasoning = "reasoning";
+    public const string WebSearchCall = "web_search_call";
+    public const string CodeInterpreterCall = "code_interpreter_call";
+}
+
+/// <summary>{"type":"search","query","sources":[{"type":"url","url"}]}.</summary>
+public sealed class WebSearchAction
+{
+    public string Type => "search";
+    public string? Query { get; init; }
+    public List<WebSearchSource>? Sources { get; init; }
+}
+
+public sealed class WebSearchSource
+{
+    public string Type => "url";
+    public required string Url { get; init; }
+}
+
+/// <summary>{"type":"logs","logs"}: what the code printed.</summary>
+public sealed class CodeInterpreterOutput
+{
+    public string Type => "logs";
+    public required string Logs { get; init; }
+}
+
+/// <summary>output_text's url_citation: flat {type, url, title, start_index, end_index}.</summary>
+public sealed class ResponseAnnotation
+{
+    public string Type => "url_citation";
+    public required string Url { get; init; }
+    public required string Title { get; init; }
+    public int StartIndex { get; init; }
+    public int EndIndex { get; init; }
+
+    public static ResponseAnnotation Of(ChatAnnotation annotation) => new()
+    {
+        Url = annotation.UrlCitation.Url,
+        Title = annotation.UrlCitation.Title,
+        StartIndex = annotation.UrlCitation.StartIndex,
+        EndIndex = annotation.UrlCitation.EndIndex,
+    };
 }
 
 /// <summary>A content part: output_text (with its annotations, always an array) or reasoning_text.</summary>
@@ -105,9 +154,10 @@ public sealed class OutputContent
 {
     public required string Type { get; init; }
     public required string Text { get; init; }
-    public List<JsonElement>? Annotations { get; init; }
+    public List<ResponseAnnotation>? Annotations { get; init; }
 
-    public static OutputContent OutputText(string text) => new() { Type = "output_text", Text = text, Annotations = [] };
+    public static OutputContent OutputText(string text, List<ResponseAnnotation>? annotations = null) =>
+        new() { Type = "output_text", Text = text, Annotations = annotations ?? [] };
 
     public static OutputContent ReasoningText(string text) => new() { Type = "reasoning_text", Text = text };
 }
@@ -150,6 +200,9 @@ public sealed record ResponseStreamEvent
     public string? Name { get; init; }
     public string? Arguments { get; init; }
     public List<JsonElement>? Logprobs { get; init; }
+    public ResponseAnnotation? Annotation { get; init; }
+    public int? AnnotationIndex { get; init; }
+    public string? Code { get; init; }
 }
 
 /// <summary>The `error` event: {"type":"error","code","message","param","sequence_number"}, code and param always written.</summary>

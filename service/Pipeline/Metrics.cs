@@ -44,7 +44,7 @@ public sealed partial class Metrics(RequestDelegate next, ProxyConfiguration con
                 options.Customer, options.Environment, StageOf(context, options), metrics.Operation ?? operation, metrics.ModelAlias ?? "none",
                 status, elapsed.TotalMilliseconds, metrics.TimeToFirstToken?.TotalMilliseconds,
                 metrics.InputTokens, metrics.OutputTokens,
-                metrics.ModelId is { } id ? NovaPrices.Estimate(id, metrics.InputTokens, metrics.OutputTokens) : null,
+                metrics.ModelId is { } id ? NovaPrices.Estimate(id, metrics.InputTokens, metrics.OutputTokens, metrics.Tier) : null,
                 context.TraceIdentifier, time.GetUtcNow(), context.Features.Get<ApiKeyFeature>()?.Key.Name ?? "none")));
         }
     }
@@ -80,6 +80,7 @@ internal sealed class RequestMetrics : IRequestUsage
     public int InputTokens { get; private set; }
     public int OutputTokens { get; private set; }
     public TimeSpan? TimeToFirstToken { get; private set; }
+    public string? Tier { get; private set; }
 
     public void ModelChosen(string alias, string modelId, string? operation = null)
     {
@@ -87,7 +88,7 @@ internal sealed class RequestMetrics : IRequestUsage
         Operation = operation ?? Operation;
     }
 
-    public void TokensUsed(TokenCounts tokens) => (InputTokens, OutputTokens) = (tokens.Input, tokens.Output);
+    public void TokensUsed(TokenCounts tokens) => (InputTokens, OutputTokens, Tier) = (tokens.Input, tokens.Output, tokens.Tier);
 
     public void FirstTokenOut(TimeSpan sinceStart) => TimeToFirstToken ??= sinceStart;
 }

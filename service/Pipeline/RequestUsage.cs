@@ -3,8 +3,8 @@ using BedrockNovaProxy.OpenAi;
 namespace BedrockNovaProxy.Pipeline;
 
 /// <summary>The tokens one answer used: input (prompt-cache reads included, as OpenAI counts prompt tokens), output,
-/// and the part of the input that was read from the prompt cache.</summary>
-public readonly record struct TokenCounts(int Input, int Output, int Cached = 0)
+/// the part of the input that was read from the prompt cache, and the Bedrock service tier that served them.</summary>
+public readonly record struct TokenCounts(int Input, int Output, int Cached = 0, string? Tier = null)
 {
     /// <summary>What a key's token allowance is charged.</summary>
     public int Total => Input + Output;

@@ -31,6 +31,7 @@ public static class ChatRequestTranslator
 
         var (system, messages) = ChatContent.Messages(request.Messages, model.Spec);
         var toolChoice = ToolsAndFormat.Choice(request.ToolChoice, request.Tools, jsonTool, ref system, messages, ref tools);
+        BuiltInTools.Add(request, model, ref tools);
 
         var inference = InferenceSettings.Translate(request, model.Spec);
         var converse = new ConverseRequest
@@ -40,6 +41,7 @@ public static class ChatRequestTranslator
             InferenceConfig = inference,
             AdditionalModelRequestFields = InferenceSettings.Reasoning(request, model, inference),
             ToolConfig = tools is { Count: > 0 } ? new ToolConfiguration { Tools = tools, ToolChoice = toolChoice } : null,
+            ServiceTier = ServiceTierMapping.Requested(request.ServiceTier, model),
         };
 
         var stream = request.Stream == true;

@@ -13,21 +13,38 @@ public static class ChatResponseTranslator
         var text = new StringBuilder();
         var reasoning = new StringBuilder();
         var toolCalls = new List<ResponseToolCall>();
+        var annotations = new List<ChatAnnotation>();
+        var lastText = 0;
         var tally = new ReasoningTokens();
         string? json = null;
         foreach (var block in blocks)
         {
             if (block.Text is { } t)
             {
+                lastText = text.Length;
                 text.Append(t);
                 tally.Answer(t);
+            }
+            else if (block.CitationsContent is { } cited)
+            {
+                // The grounded text itself, cited; a block without text cites the text before it.
+                var start = text.Length;
+                foreach (var part in cited.Content ?? [])
+                {
+                    text.Append(part.Text);
+                    tally.Answer(part.Text);
+                }
+
+                start = text.Length > start ? start : lastText;
+                annotations.AddRange((cited.Citations ?? []).Select(c => BuiltInTools.Annotation(c, start, text.Length)).OfType<ChatAnnotation>());
+                lastText = start;
             }
             else if (block.ReasoningContent is { } r)
             {
                 reasoning.Append(r.ReasoningText?.Text);
                 tally.Reasoning(r.ReasoningText?.Text, r.RedactedContent is not null);
             }
-            else if (block.ToolUse is { } use)
+            else if (block.ToolUse is { } use && !BuiltInTools.IsServerSide(use.Name, use.Type))
             {
                 tally.Answer(use.Input.GetRawText());
                 if (use.Name == call.JsonTool)
@@ -47,7 +64,7 @@ public static class ChatResponseTranslator
 
         // response_format: the JSON the model handed its tool is the whole answer; preamble text is dropped.
         var content = json ?? (text.Length > 0 ? text.ToString() : null);
-        var finish = json is not null && toolCalls.Count == 0 ? FinishReasons.Stop : FinishReasons.Map(response.StopReason);
+        var finish = FinishReasons.Map(response.StopReason, toolCalls.Count > 0);
         return new ChatCompletion
         {
             Id = id,
@@ -63,11 +80,13 @@ public static class ChatResponseTranslator
                         Content = content,
                         ReasoningContent = reasoning.Length > 0 ? reasoning.ToString() : null,
                         ToolCalls = toolCalls.Count > 0 ? toolCalls : null,
+                        Annotations = annotations.Count > 0 || BuiltInTools.Grounded(call.Request) ? annotations : null,
                     },
                     FinishReason = finish,
                 },
             ],
             Usage = UsageOf(response.Usage, tally),
+            ServiceTier = ServiceTierMapping.Reported(call.Request, response.ServiceTier),
         };
     }
 

@@ -14,11 +14,19 @@ public sealed class ChatStreamTranslator(ChatTranslation call, string id, long c
     private readonly StringBuilder _heldText = new();
     private readonly ReasoningTokens _tally = new();
     private bool _jsonAnswered;
+    private Bedrock.ServiceTier? _served;
+    private readonly HashSet<int> _serverBlocks = [];
+    private int _textLength;
+    private int _lastTextStart;
+    private int _textBlock = -1;
 
     public bool Finished { get; private set; }
 
     /// <summary>The answer's usage, once Bedrock's metadata event has reported it.</summary>
     public Usage? Usage { get; private set; }
+
+    /// <summary>The tier the answer is served at: the one asked for until Bedrock's metadata event says which it was.</summary>
+    public string ServiceTier => ServiceTierMapping.Reported(call.Request, _served);
 
     public int InputTokens => Usage?.PromptTokens ?? 0;
 
@@ -32,7 +40,18 @@ public sealed class ChatStreamTranslator(ChatTranslation call, string id, long c
                 yield return Chunk(new ChunkDelta { Role = "assistant", Content = "" });
                 break;
 
+            case ConverseStreamEvent.BlockStart { Value: { Start.ToolResult: not null } result }:
+                _serverBlocks.Add(result.ContentBlockIndex);
+                break;
+
             case ConverseStreamEvent.BlockStart { Value: { Start.ToolUse: { } tool } start }:
+                if (BuiltInTools.IsServerSide(tool.Name, tool.Type))
+                {
+                    // Bedrock runs it: nothing for the client to call (the Responses API shows it as its own item).
+                    _serverBlocks.Add(start.ContentBlockIndex);
+                    break;
+                }
+
                 if (tool.Name == call.JsonTool)
                 {
                     _jsonBlocks.Add(start.ContentBlockIndex);
@@ -49,8 +68,26 @@ public sealed class ChatStreamTranslator(ChatTranslation call, string id, long c
                 break;
 
             case ConverseStreamEvent.BlockDelta { Value: { Delta: { } delta } block }:
-                if (delta.Text is { Length: > 0 } text)
+                if (_serverBlocks.Contains(block.ContentBlockIndex))
                 {
+                    break;
+                }
+
+                if (delta.Citation is { } citation)
+                {
+                    if (BuiltInTools.Annotation(citation, _lastTextStart, _textLength) is { } annotation)
+                    {
+                        yield return Chunk(new ChunkDelta { Annotations = [annotation] });
+                    }
+                }
+                else if (delta.Text is { Length: > 0 } text)
+                {
+                    if (block.ContentBlockIndex != _textBlock)
+                    {
+                        (_textBlock, _lastTextStart) = (block.ContentBlockIndex, _textLength);
+                    }
+
+                    _textLength += text.Length;
                     _tally.Answer(text);
                     // With response_format the answer is the JSON tool's input; text is held back in case no
                     // JSON comes (then it is the answer after all).
@@ -95,7 +132,7 @@ public sealed class ChatStreamTranslator(ChatTranslation call, string id, long c
                     yield return Chunk(new ChunkDelta { Content = _heldText.ToString() });
                 }
 
-                var finish = _jsonAnswered && _toolIndexByBlock.Count == 0 ? FinishReasons.Stop : FinishReasons.Map(stop.StopReason);
+                var finish = FinishReasons.Map(stop.StopReason, _toolIndexByBlock.Count > 0);
                 Finished = true;
                 yield return Chunk(new ChunkDelta(), finish);
                 break;
@@ -103,6 +140,7 @@ public sealed class ChatStreamTranslator(ChatTranslation call, string id, long c
             case ConverseStreamEvent.Metadata { Value: var metadata }:
                 var usage = ChatResponseTranslator.UsageOf(metadata.Usage, _tally);
                 Usage = usage;
+                _served = metadata.ServiceTier ?? _served;
                 if (!call.IncludeUsage)
                 {
                     break;
@@ -113,6 +151,7 @@ public sealed class ChatStreamTranslator(ChatTranslation call, string id, long c
                     Id = id,
                     Created = created,
                     Model = call.Model.RequestedName,
+                    ServiceTier = ServiceTier,
                     Choices = [],
                     Usage = OptionalUsage.Of(usage),
                 };
@@ -125,6 +164,7 @@ public sealed class ChatStreamTranslator(ChatTranslation call, string id, long c
         Id = id,
         Created = created,
         Model = call.Model.RequestedName,
+        ServiceTier = ServiceTier,
         Choices = [new ChunkChoice { Index = 0, Delta = delta, FinishReason = finishReason }],
         Usage = call.IncludeUsage ? OptionalUsage.Null : default,
     };

@@ -9,6 +9,11 @@ public static class FinishReasons
     public const string ToolCalls = "tool_calls";
     public const string ContentFilter = "content_filter";
 
+    /// <summary>As <see cref="Map(string?)"/>, but a tool_use stop with no call for the client to answer (Bedrock ran
+    /// its own tool, or the JSON tool was the answer) is a plain stop.</summary>
+    public static string Map(string? stopReason, bool clientToolCalls) =>
+        stopReason == "tool_use" && !clientToolCalls ? Stop : Map(stopReason);
+
     public static string Map(string? stopReason) => stopReason switch
     {
         "end_turn" or "stop_sequence" => Stop,

@@ -55,7 +55,8 @@ public static class ResponsesRequestTranslator
         }
 
         ResponsesInput.Translate(request.Input, messages, names);
-        var (tools, toolEchoes) = ResponsesTools.Tools(request.Tools, names);
+        var builtIn = new ChatCompletionRequest();
+        var (tools, toolEchoes) = ResponsesTools.Tools(request.Tools, names, builtIn);
         var (toolChoice, toolChoiceEcho) = ResponsesTools.ToolChoice(request.ToolChoice, tools is { Count: > 0 }, names);
         var (format, textEcho) = ResponsesTools.Text(request.Text, names);
         var stream = request.Stream == true;
@@ -76,6 +77,9 @@ public static class ResponsesRequestTranslator
             ResponseFormat = format,
             ReasoningEffort = request.Reasoning?.Effort,
             TopLogprobs = request.TopLogprobs,
+            ServiceTier = request.ServiceTier,
+            WebSearchOptions = builtIn.WebSearchOptions,
+            CodeInterpreter = builtIn.CodeInterpreter,
         };
 
         var echo = new ResponseEcho(

@@ -8,7 +8,11 @@ namespace BedrockNovaProxy.Translation;
 /// equivalents (which <see cref="ToolsAndFormat"/> then judges and translates), and how the response echoes each. Pure.</summary>
 internal static class ResponsesTools
 {
-    public static (List<ToolDefinition?>? Tools, List<FunctionToolEcho> Echo) Tools(List<ResponsesTool?>? tools, ErrorNames names)
+    /// <summary>The Responses API's web search tools, all mapped to Nova's web grounding.</summary>
+    private static readonly string[] WebSearchTypes = ["web_search", "web_search_2025_08_26", "web_search_preview", "web_search_preview_2025_03_11"];
+
+    /// <param name="chat">Receives the built-in tools: web search as web_search_options, the code interpreter as its flag.</param>
+    public static (List<ToolDefinition?>? Tools, List<FunctionToolEcho> Echo) Tools(List<ResponsesTool?>? tools, ErrorNames names, ChatCompletionRequest chat)
     {
         if (tools is null || tools.Count == 0)
         {
@@ -20,8 +24,26 @@ internal static class ResponsesTools
         for (var i = 0; i < tools.Count; i++)
         {
             var param = $"tools[{i}]";
+            if (tools[i]?.Type is { } type && WebSearchTypes.Contains(type))
+            {
+                chat.WebSearchOptions = JsonHelpers.Build(w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteEndObject();
+                });
+                names.Add(BuiltInTools.WebSearchParam, param);
+                continue;
+            }
+
+            if (tools[i]?.Type == "code_interpreter")
+            {
+                chat.CodeInterpreter = true;
+                names.Add(BuiltInTools.CodeInterpreterParam, param);
+                continue;
+            }
+
             var tool = ToolsAndFormat.FunctionTool(tools[i], t => t.Type, param,
-                ": Amazon Bedrock runs no built-in tools (web search, file search, code interpreter...) for Nova models");
+                ": Amazon Bedrock runs web search (web_search) and the code interpreter (code_interpreter) for Nova 2, and no other built-in tool (file search, computer use...)");
 
             names.Add($"{param}.function", param);
             result.Add(new ToolDefinition
@@ -32,7 +54,7 @@ internal static class ResponsesTools
             echo.Add(new FunctionToolEcho { Name = tool.Name ?? "", Description = tool.Description, Parameters = tool.Parameters, Strict = tool.Strict });
         }
 
-        return (result, echo);
+        return (result.Count > 0 ? result : null, echo);
     }
 
     public static (JsonElement? Chat, JsonElement Echo) ToolChoice(JsonElement? choice, bool hasTools, ErrorNames names)

@@ -39,7 +39,35 @@ public class ConverseRequestReaderTests
         { "lite", B("""{"messages":[@HI],"additionalModelRequestFields":{"reasoningConfig":{"type":"enabled"}}}"""), "The model returned the following errors: Malformed input request: extraneous key [reasoningConfig] is not permitted, please reformat your input and try again." },
         { "nova2", B("""{"messages":[@HI],"inferenceConfig":{"temperature":0.5},"additionalModelRequestFields":{"reasoningConfig":{"type":"enabled","maxReasoningEffort":"high"}}}"""), "The model returned the following errors: Malformed input request: maxTokens, temperature and topP must not be set when maxReasoningEffort is high, please reformat your input and try again." },
         { "nova2", B("""{"messages":[@HI],"additionalModelRequestFields":{"reasoningConfig":{"type":"enabled","maxReasoningEffort":"extreme"}}}"""), "The model returned the following errors: Malformed input request: #/reasoningConfig/maxReasoningEffort: extreme is not a valid enum value, please reformat your input and try again." },
+        { "nova2", B("""{"messages":[@HI],"serviceTier":{"type":"turbo"}}"""), "1 validation error detected: Value 'turbo' at 'serviceTier.type' failed to satisfy constraint: Member must satisfy enum value set: [priority, default, flex, reserved]" },
+        { "nova2", B("""{"messages":[@HI],"serviceTier":{"type":"reserved"}}"""), "Reservation not found." },
+        { "micro", B("""{"messages":[@HI],"serviceTier":{"type":"flex"}}"""), "The provided service tier (flex) is not supported for this model." },
+        { "lite", B("""{"messages":[@HI],"serviceTier":{"type":"priority"}}"""), "The provided service tier (priority) is not supported for this model." },
+        { "nova2", B("""{"messages":[@HI],"serviceTier":"flex"}"""), "Malformed input request: serviceTier must be an object, please reformat your input and try again." },
+        { "lite", B("""{"messages":[@HI],"toolConfig":{"tools":[{"systemTool":{"name":"nova_grounding"}}]}}"""), "The system tool nova_grounding is not supported for this model." },
+        { "nova2", B("""{"messages":[@HI],"toolConfig":{"tools":[{"systemTool":{"name":"web_browser"}}]}}"""), "The system tool web_browser is not supported for this model." },
+        { "nova2", B("""{"messages":[@HI],"toolConfig":{"tools":[{"systemTool":{"name":"bad name"}}]}}"""), "1 validation error detected: Value 'bad name' at 'toolConfig.tools.0.member.systemTool.name' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_-]+" },
     };
+
+    [Theory]
+    [InlineData("amazon.nova-2-lite-v1:0", """{"type":"flex"}""", "flex")]
+    [InlineData("amazon.nova-2-lite-v1:0", """{"type":"priority"}""", "priority")]
+    [InlineData("amazon.nova-micro-v1:0", """{"type":"default"}""", "default")]
+    [InlineData("amazon.nova-pro-v1:0", """{"type":"flex"}""", "flex")]
+    public void Reads_the_service_tier_a_model_is_offered_in(string model, string tier, string expected) =>
+        Assert.Equal(expected, ConverseRequestReader.Read(JsonNode.Parse(B($$"""{"messages":[@HI],"serviceTier":{{tier}}}""")), ModelCatalog.Find(model)!).ServiceTier);
+
+    [Theory]
+    [InlineData(null, 1000, 40.0, 1000, 40.0)]
+    [InlineData("default", 1000, 40.0, 1000, 40.0)]
+    [InlineData("priority", 1000, 40.0, 800, 50.0)]
+    [InlineData("flex", 1000, 40.0, 2000, 20.0)]
+    [InlineData("flex", 0, 0.0, 0, 0.0)]
+    public void Models_the_latency_of_each_tier(string? tier, int ttftMs, double tps, int expectedTtftMs, double expectedTps)
+    {
+        var (ttft, rate) = Conversation.TierLatency.For(tier, TimeSpan.FromMilliseconds(ttftMs), tps);
+        Assert.Equal((TimeSpan.FromMilliseconds(expectedTtftMs), expectedTps), (ttft, rate));
+    }
 
     [Theory]
     [MemberData(nameof(Invalid))]

@@ -68,6 +68,16 @@ public class WireTests
     }
 
     [Fact]
+    public void Echoes_the_service_tier_in_the_answer_and_the_final_metadata_event()
+    {
+        var reply = SampleReply with { ServiceTier = "flex" };
+
+        Assert.Equal("""{"type":"flex"}""", ConverseResponses.Response(reply, 40)["serviceTier"]!.ToJsonString());
+        Assert.Equal("""{"type":"flex"}""", ConverseResponses.Events(reply, 40).Last().Payload["serviceTier"]!.ToJsonString());
+        Assert.Null(ConverseResponses.Response(SampleReply, 40)["serviceTier"]);
+    }
+
+    [Fact]
     public void Frames_decode_with_AWSSDK_Core_and_with_the_proxy_decoder()
     {
         var frames = ConverseResponses.Events(SampleReply, 40).Select((e, i) => EventStreamFrames.Event(e, pad: true, i))

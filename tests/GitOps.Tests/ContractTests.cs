@@ -110,7 +110,7 @@ public partial class ContractTests
         foreach (var template in rendered.Where(r => r.Path.EndsWith(".yaml", StringComparison.Ordinal) && r.Path != "k8s/manifests.yaml"))
         {
             foreach (var statement in CfnTemplate.Parse(template.Text, template.Path).Root.AllNodes.OfType<YamlMappingNode>()
-                         .Where(n => CfnTemplate.Scalar(n, "Effect") == "Allow" && n.AllNodes.OfType<YamlScalarNode>().Any(s => s.Value?.StartsWith("bedrock:Invoke", StringComparison.Ordinal) == true)))
+                         .Where(n => CfnTemplate.Scalar(n, "Effect") == "Allow" && n.AllNodes.OfType<YamlScalarNode>().Any(s => s.Value?.StartsWith("bedrock:InvokeModel", StringComparison.Ordinal) == true)))
             {
                 foreach (var resource in CfnTemplate.Child(statement, "Resource")!.AllNodes.OfType<YamlScalarNode>().Select(s => s.Value!))
                 {
@@ -124,6 +124,16 @@ public partial class ContractTests
 
         // With a cross-account role, the customer's stacks grant no Bedrock at all: the role in the other account does.
         Assert.Equal(mapped.Order(), granted.Order());
+
+        // bedrock:InvokeTool only on the system tools the customer switched on, and on nothing else.
+        var tools = rendered.Where(r => r.Path.EndsWith(".yaml", StringComparison.Ordinal) && r.Path != "k8s/manifests.yaml")
+            .SelectMany(t => CfnTemplate.Parse(t.Text, t.Path).Root.AllNodes.OfType<YamlMappingNode>())
+            .Where(n => CfnTemplate.Scalar(n, "Action") == "bedrock:InvokeTool")
+            .SelectMany(n => CfnTemplate.Child(n, "Resource")!.AllNodes.OfType<YamlScalarNode>().Select(s => s.Value!))
+            .Select(arn => arn[(arn.LastIndexOf('/') + 1)..]).Order();
+        string[] switchedOn = [.. config.Models.BuiltInTools.WebGrounding ? ["amazon.nova_grounding"] : Array.Empty<string>(),
+            .. config.Models.BuiltInTools.CodeInterpreter ? ["amazon.nova_code_interpreter"] : Array.Empty<string>()];
+        Assert.Equal(switchedOn.Order(), tools);
         if (config.Security.CrossAccount.Enabled)
         {
             Assert.DoesNotContain("bedrock:Invoke", rendered.Single(r => r.Path == "stack.yaml").Text, StringComparison.Ordinal);
@@ -196,12 +206,15 @@ public partial class ContractTests
         Assert.Equal(config.Security.ImageUrls.AllowedHosts, options.ImageFetch.AllowedHosts);
         Assert.Equal(config.Security.CrossAccount.Enabled ? config.Security.CrossAccount.RoleArn : null, options.Bedrock.AssumeRoleArn);
         Assert.All(config.Models.Mappings.Keys, alias => Assert.NotNull(proxy.Models.Resolve(alias)));
+        Assert.Equal(config.Models.ServiceTier, options.ServiceTier);
+        Assert.Equal((config.Models.BuiltInTools.WebGrounding, config.Models.BuiltInTools.CodeInterpreter), (options.BuiltInTools.WebGrounding, options.BuiltInTools.CodeInterpreter));
+        Assert.Equal(config.Auth.Keys.Select(k => string.Join(",", k.ServiceTiers)), options.Auth.Keys.Select(k => string.Join(",", k.ServiceTiers)));
         // The proxy ignores keys it does not know; every one rendered must be one it reads.
         Assert.All(settings, kv => Assert.Matches(KnownKey(), kv.Key));
     }
 
     // The Proxy__ keys service/Configuration/ProxyOptions.cs binds, as the renders use them.
-    [GeneratedRegex(@"^Proxy__(Customer|Environment|Stage|Bedrock__(Region|AssumeRoleArn|Guardrail__(Identifier|Version|Trace))|ModelAliases__\d+__(Alias|Model)|Auth__Keys__\d+__(Name|Sha256|Models__\d+|RequestsPerMinute|TokensPerMinute|TokensPerDay|TokensPerMonth|UsdPerDay|UsdPerMonth|ExpiresAt)|SharedLimits__(Table|OnFailure|Environment__(RequestsPerMinute|TokensPerMinute|TokensPerDay|TokensPerMonth|UsdPerDay|UsdPerMonth))|Telemetry__(Emf|MetricsNamespace|LogPrompts)|PromptCaching__(System|Tools)|ImageFetch__(AllowedHosts__\d+|MaxBytes)|Lambda__Streaming)$")]
+    [GeneratedRegex(@"^Proxy__(Customer|Environment|Stage|Bedrock__(Region|AssumeRoleArn|Guardrail__(Identifier|Version|Trace))|ModelAliases__\d+__(Alias|Model)|ServiceTier|BuiltInTools__(WebGrounding|CodeInterpreter)|Auth__Keys__\d+__(Name|Sha256|Models__\d+|RequestsPerMinute|TokensPerMinute|TokensPerDay|TokensPerMonth|UsdPerDay|UsdPerMonth|ExpiresAt|ServiceTiers__\d+)|SharedLimits__(Table|OnFailure|Environment__(RequestsPerMinute|TokensPerMinute|TokensPerDay|TokensPerMonth|UsdPerDay|UsdPerMonth))|Telemetry__(Emf|MetricsNamespace|LogPrompts)|PromptCaching__(System|Tools)|ImageFetch__(AllowedHosts__\d+|MaxBytes)|Lambda__Streaming)$")]
     private static partial Regex KnownKey();
 
     [GeneratedRegex("""^SEARCH\('\{([^}]+)\} MetricName="([^"]+)"[^']*', '(Sum|Average|Maximum)', \d+\)$""")]

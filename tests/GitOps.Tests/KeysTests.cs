@@ -177,7 +177,7 @@ public class KeysTests
     {
         { "a duplicate name", "acme-qa", null, null, "gitops: customers/acme/staging.yaml: a key named 'acme-qa' already exists; revoke it first or choose another name" },
         { "an alias the file does not map", "reports", "gpt-4o, nope", null, "key 'reports' allows 'nope', which is neither an alias here nor a Nova model" },
-        { "a limit of zero", "reports", null, 0, "customers/acme/staging.yaml:75:28: error [schema] auth.keys[2].requests_per_minute is 0; it must be at least 1\ngitops: customers/acme/staging.yaml is unchanged: the edit would make it invalid" },
+        { "a limit of zero", "reports", null, 0, "customers/acme/staging.yaml:82:28: error [schema] auth.keys[2].requests_per_minute is 0; it must be at least 1\ngitops: customers/acme/staging.yaml is unchanged: the edit would make it invalid" },
         { "a name the schema refuses", "Reports Key", null, null, "auth.keys[2].name is \"Reports Key\", which is not of the expected form (fix: it must match ^[a-z0-9][a-z0-9._-]{0,63}$)" },
     };
 

@@ -105,15 +105,17 @@ public class SmokeTests(Stacks stacks) : IClassFixture<Stacks>
     [Fact]
     public async Task An_alias_the_stage_does_not_serve_fails_the_models_check_and_names_it()
     {
-        // The real acme staging file maps acme-premium; the stack does not serve it.
+        // The real acme staging file maps acme-premium (its first alias, so the one the chat checks call); the stack
+        // does not serve it.
         var run = await SmokeAsync(Repo.Real, new(stacks.Kestrel.ProxyUrl.AbsoluteUri, Config: Repo.Path("customers", "acme", "staging.yaml")));
 
         Assert.Equal(Repository.Failed, run.Code);
         var models = Line(run, "models");
         Assert.Contains("  fail  200, but acme-premium is not listed (it lists gpt-4o, gpt-4o-mini, gpt-3.5-turbo,", models, StringComparison.Ordinal);
-        Assert.Contains("  pass  ", Line(run, "chat"), StringComparison.Ordinal);
-        Assert.Contains("1 of 7 checks failed", run.Output, StringComparison.Ordinal);
-        Assert.Equal("gitops: smoke test failed: models\n", run.Error.ReplaceLineEndings("\n"));
+        Assert.Contains("  fail  acme-premium: expected 200, got 404", Line(run, "chat"), StringComparison.Ordinal);
+        Assert.Contains("  pass  ", Line(run, "embeddings"), StringComparison.Ordinal);
+        Assert.Contains("3 of 7 checks failed", run.Output, StringComparison.Ordinal);
+        Assert.Equal("gitops: smoke test failed: models, chat, stream\n", run.Error.ReplaceLineEndings("\n"));
         Assert.Contains("| models | ❌ fail | 200, but acme-premium is not listed", run.Summary, StringComparison.Ordinal);
     }
 

@@ -44,6 +44,11 @@ public static partial class Responder
             blocks.Add(new ReplyText("Sorry, the model cannot answer this question."));
             stopReason = "guardrail_intervened";
         }
+        else if (request.SystemTools.Count > 0 && last.Content.All(b => b is not ToolResultBlock) && tools.Count == 0)
+        {
+            blocks.AddRange(SystemToolAnswers.For(request, prompt, ToolUseId(request, "system")));
+            stopReason = "end_turn";
+        }
         else if (tools.Count > 0)
         {
             blocks.AddRange(tools.Select(tool => new ReplyToolUse(ToolUseId(request, tool.Name), tool.Name, SampleObject(tool.Schema, KeyValues(prompt)))));
@@ -66,6 +71,8 @@ public static partial class Responder
         {
             ReplyText t => Tokenizer.Count(t.Text),
             ReplyToolUse u => Tokenizer.Count(u.Input.ToJsonString()),
+            ReplyServerToolUse u => Tokenizer.Count(u.Input.ToJsonString()),
+            ReplyCitations c => Tokenizer.Count(c.Text),
             ReplyReasoning => ReasoningTokens(request.Reasoning?.MaxEffort),
             _ => 0,
         });

@@ -97,8 +97,10 @@ public sealed partial class RuntimeEndpoint(BedrockEmulatorOptions options, Emul
                 : reply with { CacheReadTokens = request.CachePrefixTokens };
         }
 
+        reply = reply with { ServiceTier = request.ServiceTier };
         stats.Tokens(reply.InputTokens, reply.OutputTokens);
-        var (ttft, tps) = (markers.TimeToFirstToken ?? options.Latency.TimeToFirstToken, markers.TokensPerSecond ?? options.Latency.TokensPerSecond);
+        var (ttft, tps) = TierLatency.For(request.ServiceTier,
+            markers.TimeToFirstToken ?? options.Latency.TimeToFirstToken, markers.TokensPerSecond ?? options.Latency.TokensPerSecond);
         var started = time.GetTimestamp();
         if (!streaming)
         {

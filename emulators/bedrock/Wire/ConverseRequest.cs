@@ -19,6 +19,12 @@ public sealed record ConverseRequest(
 
     /// <summary>Identifies the cached prefix (model, system, tools), to tell a cache write from a read.</summary>
     public string CachePrefixKey { get; init; } = "";
+
+    /// <summary>serviceTier.type, when given.</summary>
+    public string? ServiceTier { get; init; }
+
+    /// <summary>The system tools (nova_grounding, nova_code_interpreter) the request enables.</summary>
+    public IReadOnlyList<string> SystemTools { get; init; } = [];
 }
 
 public sealed record Turn(string Role, IReadOnlyList<Block> Content);

@@ -21,7 +21,7 @@ public static partial class ConverseRequestReader
         var messages = ReadMessages(root["messages"], model);
         var system = ReadSystem(root["system"]);
         var inference = ReadInference(root["inferenceConfig"], model);
-        var (tools, choice) = ReadToolConfig(root["toolConfig"]);
+        var (tools, choice, systemTools) = ReadToolConfig(root["toolConfig"], model);
         var reasoning = ReadAdditionalFields(root["additionalModelRequestFields"], model, inference);
         CheckToolBlocks(messages, tools);
         var guardrail = ReadGuardrail(root["guardrailConfig"]);
@@ -31,6 +31,8 @@ public static partial class ConverseRequestReader
             Guardrail = guardrail,
             CachePrefixTokens = prefixTokens,
             CachePrefixKey = prefixKey,
+            ServiceTier = ReadServiceTier(root["serviceTier"], model),
+            SystemTools = systemTools,
         };
     }
 
@@ -336,11 +338,12 @@ public static partial class ConverseRequestReader
         return new InferenceSettings(maxTokens is { } m ? (int)m : null, temperature, topP, stops);
     }
 
-    private static (List<ToolSpec>, ToolChoice) ReadToolConfig(JsonNode? node)
+    private static (List<ToolSpec>, ToolChoice, List<string>) ReadToolConfig(JsonNode? node, ModelSpec model)
     {
+        var systemTools = new List<string>();
         if (node is null)
         {
-            return ([], new ToolChoice(ToolChoiceKind.Auto));
+            return ([], new ToolChoice(ToolChoiceKind.Auto), systemTools);
         }
 
         var config = node as JsonObject ?? throw Malformed("toolConfig must be an object");
@@ -353,6 +356,11 @@ public static partial class ConverseRequestReader
         for (var i = 0; i < array.Count; i++)
         {
             var (kind, value) = UnionMember(array[i], $"toolConfig.tools.{i}", "Tool");
+            if (kind == "systemTool")
+            {
+                systemTools.Add(ReadSystemTool(value, $"toolConfig.tools.{i}", model));
+            }
+
             if (kind != "toolSpec")
             {
                 continue;
@@ -396,7 +404,7 @@ public static partial class ConverseRequestReader
             }
         }
 
-        return (tools, choice);
+        return (tools, choice, systemTools);
     }
 
     /// <summary>Model-specific fields. Bedrock passes them to the model, which rejects what it does not know with

@@ -77,6 +77,7 @@ public class EmbeddingsAndModelsTests(LocalSystems systems)
         Assert.Contains("gpt-4o", list);
         Assert.Contains("text-embedding-3-small", list);
         Assert.Contains("amazon.nova-pro-v1:0", list);
+        Assert.Equal("amazon.nova-2-lite-v1:0", list.First(id => id.StartsWith("amazon.", StringComparison.Ordinal)));
         Assert.Equal("gpt-4o", one.Id);
         var missing = await Assert.ThrowsAsync<System.ClientModel.ClientResultException>(() => models.GetModelAsync("gpt-99", ct));
         Assert.Equal(404, missing.Status);

@@ -77,6 +77,9 @@ public sealed class LocalSystem : IAsyncDisposable
         ["Proxy:Limits:MaxDocuments"] = "2",
         ["Proxy:Limits:MaxDocumentBytes"] = "65536",
         ["Proxy:Limits:MaxMediaBytes"] = "163840",
+        // Nova 2's system tools, switched on as a customer file's models.built_in_tools does (BuiltInToolsTests).
+        ["Proxy:BuiltInTools:WebGrounding"] = "true",
+        ["Proxy:BuiltInTools:CodeInterpreter"] = "true",
         // Quick retries, and a breaker that the fault tables cannot trip (ResilienceTests trips its own).
         ["Proxy:Bedrock:Resilience:RetryBaseDelay"] = "00:00:00.010",
         ["Proxy:Bedrock:Resilience:MinimumThroughput"] = "100000",

@@ -25,7 +25,7 @@ public class ChatResponseTranslatorTests
             {"id":"chatcmpl-test","object":"chat.completion","created":1700000000,"model":"gpt-4o",
              "choices":[{"index":0,"message":{"role":"assistant","content":"Hello","refusal":null},"logprobs":null,"finish_reason":"stop"}],
              "usage":{"prompt_tokens":10,"completion_tokens":2,"total_tokens":12,"prompt_tokens_details":{"cached_tokens":0},"completion_tokens_details":{"reasoning_tokens":0}},
-             "system_fingerprint":null}
+             "system_fingerprint":null,"service_tier":"default"}
             """);
         Assert.True(JsonNode.DeepEquals(expected, completion), completion.ToJsonString());
     }

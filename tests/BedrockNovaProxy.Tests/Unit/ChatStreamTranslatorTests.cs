@@ -14,7 +14,7 @@ public class ChatStreamTranslatorTests
         var translator = new ChatStreamTranslator(ChatRequestTranslatorTests.Translate(request), "chatcmpl-s", 1);
         return events.SelectMany(e => translator.Translate(Event(e.Type, e.Payload)))
             .Select(chunk => JsonSerializer.Serialize(chunk, OpenAiJsonContext.Wire.ChatCompletionChunk))
-            .Select(json => json.Replace("\"id\":\"chatcmpl-s\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o\",\"system_fingerprint\":null,", ""))
+            .Select(json => json.Replace("\"id\":\"chatcmpl-s\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o\",\"system_fingerprint\":null,", "").Replace("\"service_tier\":\"default\",", ""))
             .ToList();
     }
 

@@ -253,7 +253,9 @@ public class ResponsesRequestTranslatorTests
         { """{"model":"gpt-4o","input":[{"type":"item_reference","id":"msg_1"}]}""", 400, "input[0].type", "unsupported_value", "stores no items" },
         { """{"model":"gpt-4o","input":[{"type":"web_search_call","id":"ws_1","status":"completed"}]}""", 400, "input[0].type", "invalid_value", "Invalid value: 'web_search_call'" },
         // Tools and tool_choice.
-        { """{"model":"gpt-4o","input":"x","tools":[{"type":"web_search"}]}""", 400, "tools[0].type", "unsupported_value", "only 'function' tools are" },
+        { """{"model":"gpt-4o","input":"x","tools":[{"type":"file_search","vector_store_ids":["vs_1"]}]}""", 400, "tools[0].type", "unsupported_value", "only 'function' tools are" },
+        // Nova Pro runs no web grounding (Nova 2 Lite does: BuiltInToolsTests).
+        { """{"model":"gpt-4o","input":"x","tools":[{"type":"web_search"}]}""", 400, "tools[0]", "unsupported_value", "The model `gpt-4o` cannot search the web" },
         { """{"model":"gpt-4o","input":"x","tools":[{"name":"f"}]}""", 400, "tools[0].type", "missing_required_parameter", "'tools[0].type'" },
         { """{"model":"gpt-4o","input":"x","tools":[null]}""", 400, "tools[0]", "invalid_type", "expected an object, but got null" },
         { """{"model":"gpt-4o","input":"x","tools":[{"type":"function"}]}""", 400, "tools[0].name", "missing_required_parameter", "Missing required parameter: 'tools[0].name'." },

@@ -39,7 +39,7 @@ public class ResponsesResponseTranslatorTests
              "parallel_tool_calls":true,"previous_response_id":null,"reasoning":{"effort":null,"summary":null},"store":false,"temperature":null,
              "text":{"format":{"type":"text"}},"tool_choice":"auto","tools":[],"top_p":null,"truncation":"disabled",
              "usage":{"input_tokens":10,"input_tokens_details":{"cached_tokens":0},"output_tokens":2,"output_tokens_details":{"reasoning_tokens":0},"total_tokens":12},
-             "user":null,"metadata":{}}
+             "user":null,"metadata":{},"service_tier":"default"}
             """);
         Assert.True(JsonNode.DeepEquals(expected, response), response.ToJsonString());
     }
