@@ -5,6 +5,8 @@ using BedrockNovaProxy.GitOps.Commands;
 // gitops: the commands the GitHub workflows call, each one also runnable on a laptop. Exit codes (every command):
 // 0 success, 1 the check failed (invalid file, broken render, difference, failed smoke test, refused AWS call or key
 // edit...), 2 unusable arguments.
+// Messages quote the customer's own text (names, descriptions) as written, whatever the terminal's default code page.
+Console.OutputEncoding = System.Text.Encoding.UTF8;
 var repo = Repository.Find();
 var today = DateOnly.FromDateTime(DateTime.UtcNow);
 
