@@ -71,7 +71,11 @@ public class DashboardCommandTests
         foreach (var (resource, folder) in new[] { ("proxy-container", "apphost-container"), ("lambda", "apphost-lambda") })
         {
             var report = Path.Combine(RepositoryRoot(), "loadtests", "reports", folder, "report.html");
-            File.Delete(report);
+            if (File.Exists(report))
+            {
+                File.Delete(report);
+            }
+
             var gate = await commands.ExecuteCommandAsync(resource, "load-gate",
                 new InteractionInputCollection([new InteractionInput { Name = "duration", InputType = InputType.Text, Value = "2s" }]), timeout.Token);
 
