@@ -34,10 +34,10 @@ var config = validated.Config ?? throw new InvalidOperationException($"{customer
 var chatAlias = config.Models.Mappings.FirstOrDefault(m => !m.Value.Contains("embed", StringComparison.Ordinal)).Key ?? config.Models.Mappings.Keys.First();
 var customer = (config.Customer.Name, config.Customer.Environment, config.Customer.Region, FirstAlias: chatAlias);
 // Every setting the file gives the proxy, as a deployment sets them, plus a development key after the file's own.
-const string devKey = "sk-local-dev";
+const string DevKey = "sk-local-dev";
 var proxyEnvironment = ProxySettings.For(config, lambda: false)
     .Append(KeyValuePair.Create($"Proxy__Auth__Keys__{config.Auth.Keys.Count}__Name", "local-dev"))
-    .Append(KeyValuePair.Create($"Proxy__Auth__Keys__{config.Auth.Keys.Count}__Sha256", ApiKeyHash.Of(devKey)))
+    .Append(KeyValuePair.Create($"Proxy__Auth__Keys__{config.Auth.Keys.Count}__Sha256", ApiKeyHash.Of(DevKey)))
     .ToList();
 
 var customerFile = builder.AddCustomer(root, customerPath, config);
@@ -100,8 +100,8 @@ builder.Eventing.Subscribe<AfterResourcesCreatedEvent>((_, _) =>
         BedrockNovaProxy for {{customer.Name}}/{{customer.Environment}} ({{customerPath}})
           Lambda path (API Gateway, streaming): {{lambdaUrl}}/v1
           Container path (Kestrel):             {{containerUrl}}/v1
-          Development API key:                  {{devKey}}
-          curl -s {{lambdaUrl}}/v1/chat/completions -H 'Authorization: Bearer {{devKey}}' -H 'content-type: application/json' \
+          Development API key:                  {{DevKey}}
+          curl -s {{lambdaUrl}}/v1/chat/completions -H 'Authorization: Bearer {{DevKey}}' -H 'content-type: application/json' \
             -d '{"model":"{{customer.FirstAlias}}","messages":[{"role":"user","content":"Hello"}]}'
 
         """);

@@ -57,6 +57,15 @@ cost.SetAction((r, ct) => CostCommand.RunAsync(repo,
     new CostCommand.Arguments(r.GetValue(costConfig)!, r.GetValue(days), r.GetValue(ceEndpoint), r.GetValue(cloudwatchEndpoint), r.GetValue(costSummary), r.GetValue(threshold)),
     new DefaultAwsCredentialSource(), Environment.GetEnvironmentVariable, Console.Out, Console.Error, TimeProvider.System, ct));
 
+var usageConfig = new Option<string>("--config") { Description = "The customer file (its Region and limits table).", Required = true };
+var usageDays = new Option<int>("--days") { Description = "UTC days to show, today included.", DefaultValueFactory = _ => 7 };
+var usageEndpoint = new Option<string?>("--endpoint") { Description = "DynamoDB endpoint (default https://dynamodb.<region>.amazonaws.com/)." };
+var usageSummary = new Option<string?>("--summary") { Description = "Write the Markdown report here (default: append to $GITHUB_STEP_SUMMARY when set)." };
+var usage = new Command("usage", "Usage per key, model alias and day (requests, tokens, estimated cost) from the environment's limits table.")
+    { usageConfig, usageDays, usageEndpoint, usageSummary };
+usage.SetAction((r, ct) => UsageCommand.RunAsync(repo, r.GetValue(usageConfig)!, r.GetValue(usageDays), r.GetValue(usageEndpoint), r.GetValue(usageSummary),
+    new DefaultAwsCredentialSource(), Environment.GetEnvironmentVariable, Console.Out, Console.Error, TimeProvider.System, ct));
+
 Option<string> Customer() => new("--customer") { Description = "The customer file (customers/<customer>/<environment>.yaml).", Required = true };
 Option<string> KeyName(string what) => new("--name") { Description = what, Required = true };
 var newCustomer = Customer();
@@ -73,7 +82,15 @@ var revokeCustomer = Customer();
 var revokeName = KeyName("The key to remove.");
 var keysRevoke = new Command("revoke", "Remove one key from the file's auth.keys.") { revokeCustomer, revokeName };
 keysRevoke.SetAction(r => KeysCommand.Revoke(repo, r.GetValue(revokeCustomer)!, r.GetValue(revokeName)!, Console.Out, Console.Error, today));
-var keys = new Command("keys", "API keys of a customer environment: new, list, revoke.") { keysNew, keysList, keysRevoke };
+var rotateCustomer = Customer();
+var rotateName = KeyName("The key to replace.");
+var rotateNew = new Option<string?>("--new-name") { Description = "The new key's name (default: <name>-<today as yyyyMMdd>)." };
+var rotateUntil = new Option<DateOnly>("--until") { Description = "The UTC day from which the old key is refused (yyyy-MM-dd).", Required = true };
+var keysRotate = new Command("rotate", "A new key beside an old one (same models and limits), printed once; the old one expires on --until.")
+    { rotateCustomer, rotateName, rotateNew, rotateUntil };
+keysRotate.SetAction(r => KeysCommand.Rotate(repo, r.GetValue(rotateCustomer)!, r.GetValue(rotateName)!, r.GetValue(rotateNew), r.GetValue(rotateUntil),
+    Console.Out, Console.Error, today));
+var keys = new Command("keys", "API keys of a customer environment: new, list, rotate, revoke.") { keysNew, keysList, keysRotate, keysRevoke };
 
 var scaffoldCustomer = new Option<string?>("--customer") { Description = "Customer name: lower case, digits, hyphens (the folder under customers/)." };
 var scaffoldEnv = new Option<string?>("--env") { Description = "dev, staging or prod (the file's name)." };
@@ -91,17 +108,6 @@ scaffold.SetAction(r => NewCommand.Run(repo,
         r.GetValue(scaffoldVpc), r.GetValue(scaffoldSubnets), r.GetValue(scaffoldCluster), r.GetValue(scaffoldOidc)),
     NewCommand.Prompter(Environment.GetEnvironmentVariable), Console.Out, Console.Error, today));
 
-var root = new RootCommand("BedrockNovaProxy GitOps: start a customer file; validate, render and plan customer stacks; pick deploy targets; smoke-test a stage; report its cost; manage its API keys.")
-    { scaffold, validate, render, plan, targets, smoke, cost, keys };
-var parsed = root.Parse(args);
-if (parsed.Errors.Count > 0)
-{
-    foreach (var e in parsed.Errors)
-    {
-        Console.Error.WriteLine($"gitops: {e.Message}");
-    }
-
-    return Repository.Usage;
-}
-
-return await parsed.InvokeAsync();
+var root = new RootCommand("BedrockNovaProxy GitOps: start a customer file; validate, render and plan customer stacks; pick deploy targets; smoke-test a stage; report its cost and its usage per key; manage its API keys.")
+    { scaffold, validate, render, plan, targets, smoke, cost, usage, keys };
+return await BedrockNovaProxy.Cli.CommandLine.RunAsync(root, args, "gitops", Repository.Usage);

@@ -18,18 +18,7 @@ run.SetAction((result, ct) => Commands.RunAsync(options.Bind(result), result.Get
     "Reply with one short sentence.", ct));
 
 var root = new RootCommand("The BedrockNovaProxy load gate.") { run };
-var parsed = root.Parse(args);
-if (parsed.Errors.Count > 0)
-{
-    foreach (var error in parsed.Errors)
-    {
-        Console.Error.WriteLine($"loadtests: {error.Message}");
-    }
-
-    return Commands.CouldNotRun;
-}
-
-return await parsed.InvokeAsync();
+return await BedrockNovaProxy.Cli.CommandLine.RunAsync(root, args, "loadtests", Commands.CouldNotRun);
 
 static Uri Fail(System.CommandLine.Parsing.ArgumentResult result, string message)
 {

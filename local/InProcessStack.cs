@@ -1,12 +1,12 @@
+using BedrockNovaProxy;
 using BedrockNovaProxy.Aws;
+using BedrockNovaProxy.Bedrock;
+using BedrockNovaProxy.Emulators.Bedrock;
+using BedrockNovaProxy.Emulators.Bedrock.Transport;
 using BedrockNovaProxy.Emulators.Lambda;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using BedrockNovaProxy.Emulators.Bedrock;
-using BedrockNovaProxy.Emulators.Bedrock.Transport;
-using BedrockNovaProxy;
-using BedrockNovaProxy.Bedrock;
 
 namespace BedrockNovaProxy.Local;
 
@@ -55,6 +55,9 @@ public sealed class InProcessStack : IAsyncDisposable
     public LambdaEmulatorStats? LambdaStats => _lambda?.Stats;
 
     public Uri ProxyUrl { get; }
+
+    /// <summary>The proxy's services (its shared limits and usage log, for the tests that read them).</summary>
+    public IServiceProvider ProxyServices => _proxy.Services;
 
     /// <summary>The local Bedrock's endpoint the proxy calls.</summary>
     public Uri BedrockUrl { get; }

@@ -56,18 +56,7 @@ rehearse.SetAction((r, ct) => RehearseCommand.RunAsync(Repository.Find(),
     Console.Out, Console.Error, TimeProvider.System, DateOnly.FromDateTime(DateTime.UtcNow), ct));
 
 var root = new RootCommand("The BedrockNovaProxy stack on this machine, in one process: its load gate, benchmarks and rehearsals.") { gate, bench, coldStart, rehearse };
-var parsed = root.Parse(args);
-if (parsed.Errors.Count > 0)
-{
-    foreach (var error in parsed.Errors)
-    {
-        Console.Error.WriteLine($"local: {error.Message}");
-    }
-
-    return Commands.CouldNotRun;
-}
-
-return await parsed.InvokeAsync();
+return await CommandLine.RunAsync(root, args, "local", Commands.CouldNotRun);
 
 static int Usage(string message)
 {

@@ -57,6 +57,7 @@ public static class ProxyApp
             sp.GetRequiredService<TimeProvider>(),
             configuration.Options.Bedrock.RequestTimeout));
         services.AddSingleton(sp => Auth.ApiKeys.From(configuration.Options.Auth, configuration.Models, sp.GetRequiredService<TimeProvider>()));
+        AddLimits(services, configuration);
         services.AddSingleton<Upstream>();
         services.AddSingleton<Images.ImageFetcher>();
         services.AddSingleton<Telemetry.PromptLog>();
@@ -93,6 +94,37 @@ public static class ProxyApp
         app.MapFunction<StoredResponses>("GET", "/v1/responses/{id}/input_items");
         app.MapFunction<Embeddings>("POST", "/v1/embeddings");
         return app;
+    }
+
+    /// <summary>Limits and budgets: shared through the customer environment's DynamoDB table when Proxy:SharedLimits:Table
+    /// is set (with the usage log writing behind the answers), per process otherwise.</summary>
+    private static void AddLimits(IServiceCollection services, ProxyConfiguration configuration)
+    {
+        var shared = configuration.Options.SharedLimits;
+        services.AddSingleton<Limits.LimitsMetrics>();
+        if (shared.Table is { Length: > 0 } table)
+        {
+            services.TryAddSingleton<Amazon.DynamoDBv2.IAmazonDynamoDB>(sp =>
+            {
+                var config = new Amazon.DynamoDBv2.AmazonDynamoDBConfig { MaxErrorRetry = 0, Timeout = shared.Timeout };
+                if (shared.ServiceUrl is { Length: > 0 } url)
+                {
+                    (config.ServiceURL, config.AuthenticationRegion) = (url, configuration.Region);
+                }
+                else
+                {
+                    config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(configuration.Region);
+                }
+
+                return new Amazon.DynamoDBv2.AmazonDynamoDBClient(new Bedrock.Sts.CallerCredentials(sp.GetRequiredService<IAwsCredentialSource>()), config);
+            });
+            services.AddSingleton<Limits.ILimitStore>(sp => new Limits.DynamoLimitStore(sp.GetRequiredService<Amazon.DynamoDBv2.IAmazonDynamoDB>(), table));
+            services.AddSingleton(sp => new Limits.UsageLog(sp.GetRequiredService<Limits.ILimitStore>(), shared, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Limits.LimitsMetrics>()));
+            services.AddHostedService(sp => sp.GetRequiredService<Limits.UsageLog>());
+        }
+
+        services.AddSingleton(sp => new Limits.SharedLimits(configuration.Options, sp.GetService<Limits.ILimitStore>(), sp.GetService<Limits.UsageLog>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Limits.LimitsMetrics>()));
     }
 
     /// <summary>The proxy's own credentials, or, with Proxy:Bedrock:AssumeRoleArn, the role they assume through STS.</summary>

@@ -24,6 +24,7 @@ public sealed record CustomerConfig
     public required ModelsSection Models { get; set; }
     public PerformanceSection Performance { get; set; } = new();
     public AuthSection Auth { get; set; } = new();
+    public LimitsSection Limits { get; set; } = new();
     public GateSection Gate { get; set; } = new();
 
     /// <summary>The deployment type as the file writes it (serverless, container, hybrid, eks).</summary>
@@ -222,13 +223,35 @@ public sealed record AuthSection
     public List<ApiKeyEntry> Keys { get; set; } = [];
 }
 
-public sealed record ApiKeyEntry
+/// <summary>Limits and budgets of a key or of the whole environment (null: none).</summary>
+public record AllowanceEntry
+{
+    public int? RequestsPerMinute { get; set; }
+    public int? TokensPerMinute { get; set; }
+    public long? TokensPerDay { get; set; }
+    public long? TokensPerMonth { get; set; }
+    public decimal? UsdPerDay { get; set; }
+    public decimal? UsdPerMonth { get; set; }
+}
+
+public sealed record ApiKeyEntry : AllowanceEntry
 {
     public required string Name { get; set; }
     public required string Sha256 { get; set; }
     public List<string> Models { get; set; } = [];
-    public int? RequestsPerMinute { get; set; }
-    public int? TokensPerMinute { get; set; }
+
+    /// <summary>From this UTC day on the key is refused.</summary>
+    public DateOnly? Expires { get; set; }
+}
+
+/// <summary>The shared limits store of the environment (its DynamoDB table) and the environment's own limits.</summary>
+public sealed record LimitsSection
+{
+    public string OnStoreFailure { get; set; } = "serve";
+    public AllowanceEntry Environment { get; set; } = new();
+
+    /// <summary>The table the stack renders for this environment.</summary>
+    public static string TableName(CustomerConfig config) => config.StackName + "-limits";
 }
 
 /// <summary>The load gate that decides green -> prod: the load tool runs it, gitops checks it. A threshold left out is

@@ -35,14 +35,30 @@ public static class ProxySettings
                 Set($"Auth__Keys__{k}__Models__{m}", key.Models[m]);
             }
 
-            if (key.RequestsPerMinute is { } rpm)
+            Allowances($"Auth__Keys__{k}__", key);
+            if (key.Expires is { } expires)
             {
-                Set($"Auth__Keys__{k}__RequestsPerMinute", Number(rpm));
+                Set($"Auth__Keys__{k}__ExpiresAt", expires.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "T00:00:00Z");
             }
+        }
 
-            if (key.TokensPerMinute is { } tpm)
+        // Every stack renders the environment's table; the proxy shares its limits, budgets and usage through it.
+        Set("SharedLimits__Table", LimitsSection.TableName(config));
+        Set("SharedLimits__OnFailure", config.Limits.OnStoreFailure == "refuse" ? "Refuse" : "Serve");
+        Allowances("SharedLimits__Environment__", config.Limits.Environment);
+
+        void Allowances(string prefix, AllowanceEntry entry)
+        {
+            foreach (var (name, value) in new (string, decimal?)[]
             {
-                Set($"Auth__Keys__{k}__TokensPerMinute", Number(tpm));
+                ("RequestsPerMinute", entry.RequestsPerMinute), ("TokensPerMinute", entry.TokensPerMinute), ("TokensPerDay", entry.TokensPerDay),
+                ("TokensPerMonth", entry.TokensPerMonth), ("UsdPerDay", entry.UsdPerDay), ("UsdPerMonth", entry.UsdPerMonth),
+            })
+            {
+                if (value is { } v)
+                {
+                    Set(prefix + name, v.ToString(CultureInfo.InvariantCulture));
+                }
             }
         }
 

@@ -8,9 +8,11 @@ public static class MetricNames
     public static readonly string[] Metrics = ["Requests", "Errors", "Latency", "TimeToFirstToken", "InputTokens", "OutputTokens", "EstimatedCostUSD"];
 
     /// <summary>Every set starts with the stage's identity, so green's load test never moves prod's alarms; the first
-    /// set is the stage's totals (alarms), the others break them down (dashboards).</summary>
+    /// set is the stage's totals (alarms), the others break them down (dashboards): per operation, per API key's name
+    /// (cost and tokens per key, for charge-back; "none" without a key) and, last and finest, per alias and operation.</summary>
     public static readonly string[][] RequestDimensions =
-        [["Customer", "Environment", "Stage"], ["Customer", "Environment", "Stage", "Operation"], ["Customer", "Environment", "Stage", "ModelAlias", "Operation"]];
+        [["Customer", "Environment", "Stage"], ["Customer", "Environment", "Stage", "Operation"], ["Customer", "Environment", "Stage", "ApiKey"],
+            ["Customer", "Environment", "Stage", "ModelAlias", "Operation"]];
 
     public static readonly string[][] ErrorDimensions = [["Customer", "Environment", "Stage", "ErrorClass"]];
 

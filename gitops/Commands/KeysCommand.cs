@@ -63,6 +63,46 @@ public static class KeysCommand
         return Repository.Ok;
     }
 
+    /// <summary>A new key beside <paramref name="name"/>, with its models, limits and budgets, printed once; the old
+    /// key expires on <paramref name="until"/> (the proxy refuses it from that UTC day on), so its users can move over.
+    /// Budgets are per key: until then the two keys each have their own.</summary>
+    public static int Rotate(Repository repo, string file, string name, string? newName, DateOnly until, TextWriter output, TextWriter error, DateOnly today)
+    {
+        if (until <= today)
+        {
+            error.WriteLine($"gitops: --until {until:yyyy-MM-dd} is not after today ({today:yyyy-MM-dd}): the old key would stop at once; use keys revoke for that");
+            return Repository.Usage;
+        }
+
+        if (CustomerArgument.Load(repo, file, today, error) is not { } config)
+        {
+            return Repository.Failed;
+        }
+
+        if (config.Auth.Keys.FirstOrDefault(k => k.Name == name) is not { } old)
+        {
+            error.WriteLine($"gitops: there is no key named '{name}' (keys: {string.Join(", ", config.Auth.Keys.Select(k => k.Name))})");
+            return Repository.Failed;
+        }
+
+        var secret = NewSecret();
+        var entry = old with
+        {
+            Name = newName ?? $"{name}-{today:yyyyMMdd}",
+            Sha256 = ApiKeyHash.Of(secret),
+            Models = [.. old.Models],
+            Expires = null,
+        };
+        var code = Edit(repo, file, today, error, text => KeyFile.Add(KeyFile.SetExpiry(text, name, until).Text, entry), out var relative);
+        if (code == Repository.Ok)
+        {
+            output.WriteLine(secret);
+            error.WriteLine($"gitops: key '{entry.Name}' replaces '{name}', which {relative} now expires on {until:yyyy-MM-dd}; this key is shown only now, store it");
+        }
+
+        return code;
+    }
+
     public static int Revoke(Repository repo, string file, string name, TextWriter output, TextWriter error, DateOnly today)
     {
         var code = Edit(repo, file, today, error, text => KeyFile.Remove(text, name), out var relative);

@@ -82,10 +82,46 @@ public static class KeyFile
             yield return pad + "requests_per_minute: " + rpm.ToString(CultureInfo.InvariantCulture);
         }
 
-        if (entry.TokensPerMinute is { } tpm)
+        foreach (var (name, value) in new (string, decimal?)[]
         {
-            yield return pad + "tokens_per_minute: " + tpm.ToString(CultureInfo.InvariantCulture);
+            ("tokens_per_minute", entry.TokensPerMinute), ("tokens_per_day", entry.TokensPerDay), ("tokens_per_month", entry.TokensPerMonth),
+            ("usd_per_day", entry.UsdPerDay), ("usd_per_month", entry.UsdPerMonth),
+        })
+        {
+            if (value is { } v)
+            {
+                yield return pad + name + ": " + v.ToString(CultureInfo.InvariantCulture);
+            }
         }
+
+        if (entry.Expires is { } expires)
+        {
+            yield return pad + "expires: " + Quote(expires.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        }
+    }
+
+    /// <summary>Sets (or replaces) a key's expires day, as a line after the entry's last.</summary>
+    public static KeyFileEdit SetExpiry(string text, string name, DateOnly expires)
+    {
+        var doc = new Doc(text);
+        var keys = doc.Keys() ?? throw new KeyFileException($"there is no key named '{name}': the file lists no keys");
+        var item = keys.Children.FirstOrDefault(k => Name(k) == name) as YamlMappingNode
+            ?? throw new KeyFileException($"there is no key named '{name}' (keys: {string.Join(", ", keys.Children.Select(Name).OfType<string>())})");
+        if (item.Style == MappingStyle.Flow)
+        {
+            throw Layout("auth.keys");
+        }
+
+        var value = Quote(expires.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        if (doc.Child(item, "expires") is (_, var old))
+        {
+            var from = doc.Offset(old.Start);
+            var to = doc.LastContent(old);
+            return new KeyFileEdit(text[..from] + value + text[to..], from, text[from..to], value);
+        }
+
+        var column = doc.Column(item.Children.First().Key.Start);
+        return doc.Insert(doc.LineEnd(doc.LastContent(item)), doc.Lines([new string(' ', column) + "expires: " + value]), leadingBreak: true);
     }
 
     private static IEnumerable<string> KeysBlock(ApiKeyEntry entry, int column, int unit) =>

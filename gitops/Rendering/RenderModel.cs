@@ -58,6 +58,12 @@ public sealed class StackFacts
     public required IReadOnlyList<Stage> Stages { get; init; }
     public required string MetricsNamespace { get; init; }
 
+    /// <summary>The environment's DynamoDB table of shared limits, budgets and usage.</summary>
+    public required string LimitsTable { get; init; }
+
+    /// <summary>Point-in-time recovery on the limits table: the usage it holds is what prod charges back.</summary>
+    public bool LimitsRecovery { get; init; }
+
     /// <summary>IAM role names are explicit so a cross-account role can trust exactly them.</summary>
     public required string LambdaRoleName { get; init; }
     public required string TaskRoleName { get; init; }
@@ -117,6 +123,8 @@ public sealed class StackFacts
                 ? $"arn:${{AWS::Partition}}:bedrock:${{AWS::Region}}:${{AWS::AccountId}}:guardrail/{id}" : null,
             Stages = [new("green", "Green", IsProd: false), new("prod", "Prod", IsProd: true)],
             MetricsNamespace = c.Monitoring.CustomMetrics.Namespace,
+            LimitsTable = LimitsSection.TableName(c),
+            LimitsRecovery = c.Customer.Environment == "prod",
             LambdaRoleName = $"{name}-bnp-lambda",
             TaskRoleName = $"{name}-bnp-task",
             ServiceAccountRoleName = $"{name}-bnp-irsa",

@@ -48,6 +48,7 @@ public static class Rules
         CheckPerformance(c, Error, Warn);
         CheckMonitoring(c, Error);
         CheckAuth(c, Error);
+        CheckKeyExpiry(c, today, Warn);
         CheckGate(c, Error);
 
         var env = ProxySettings.For(c, lambda: true);
@@ -352,6 +353,32 @@ public static class Rules
         {
             error("/monitoring/cloudwatch/dashboard_enabled", "alerts", "the dashboard shows the proxy's own metrics, which are turned off",
                 "enable custom_metrics or disable the dashboard");
+        }
+    }
+
+    /// <summary>How far ahead an expiring key is announced: time to hand its replacement (gitops keys rotate) to the apps.</summary>
+    public const int KeyExpiryWarningDays = 14;
+
+    private static void CheckKeyExpiry(CustomerConfig c, DateOnly today, Warning warn)
+    {
+        for (var i = 0; i < c.Auth.Keys.Count; i++)
+        {
+            if (c.Auth.Keys[i].Expires is not { } expires)
+            {
+                continue;
+            }
+
+            var name = c.Auth.Keys[i].Name;
+            if (expires <= today)
+            {
+                warn($"/auth/keys/{i}/expires", "key-expired", $"key '{name}' expired on {expires:yyyy-MM-dd}: the proxy answers it 401 key_expired",
+                    $"remove it: gitops keys revoke --customer <file> --name {name}");
+            }
+            else if (expires.DayNumber - today.DayNumber <= KeyExpiryWarningDays)
+            {
+                warn($"/auth/keys/{i}/expires", "key-expiry", $"key '{name}' expires on {expires:yyyy-MM-dd}, in {expires.DayNumber - today.DayNumber} day(s)",
+                    "make sure its users have moved to its replacement (gitops keys rotate)");
+            }
         }
     }
 

@@ -123,7 +123,7 @@ public sealed class SchemaCheck
     /// <summary>The subschema that describes the instance at <paramref name="pointer"/>, following properties and items.</summary>
     private JsonNode? SchemaAt(string pointer)
     {
-        JsonNode? schema = _schemaJson;
+        var schema = _schemaJson;
         foreach (var segment in pointer.Split('/', StringSplitOptions.RemoveEmptyEntries))
         {
             var name = Unescape(segment);

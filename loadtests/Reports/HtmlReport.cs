@@ -57,7 +57,7 @@ public static class HtmlReport
 
     private static string LineChart(IReadOnlyList<Interval> intervals, params (string Label, string Colour, Func<Interval, double> Value)[] series)
     {
-        const int width = 720, height = 240, pad = 40;
+        const int Width = 720, Height = 240, Pad = 40;
         if (intervals.Count == 0)
         {
             return "<p>No data.</p>";
@@ -66,13 +66,13 @@ public static class HtmlReport
         var maxY = Math.Max(1, series.Max(l => intervals.Max(l.Value)));
         var maxX = Math.Max(1, intervals[^1].Second);
         var lines = string.Concat(series.Select((l, n) => string.Create(CultureInfo.InvariantCulture,
-            $"<polyline fill=\"none\" stroke=\"{l.Colour}\" stroke-width=\"2\" points=\"{Points(l.Value)}\"/><text x=\"{width - pad - (90 * (series.Length - n))}\" y=\"20\" font-size=\"12\" fill=\"{l.Colour}\">{E(l.Label)}</text>")));
+            $"<polyline fill=\"none\" stroke=\"{l.Colour}\" stroke-width=\"2\" points=\"{Points(l.Value)}\"/><text x=\"{Width - Pad - (90 * (series.Length - n))}\" y=\"20\" font-size=\"12\" fill=\"{l.Colour}\">{E(l.Label)}</text>")));
         string Points(Func<Interval, double> value) => string.Join(' ', intervals.Select(i => string.Create(CultureInfo.InvariantCulture,
-            $"{pad + ((width - (2 * pad)) * i.Second / (double)maxX):F1},{height - pad - ((height - (2 * pad)) * value(i) / maxY):F1}")));
+            $"{Pad + ((Width - (2 * Pad)) * i.Second / (double)maxX):F1},{Height - Pad - ((Height - (2 * Pad)) * value(i) / maxY):F1}")));
         return string.Create(CultureInfo.InvariantCulture, $"""
-            <svg width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">
-            <line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" stroke="#999"/><line x1="{pad}" y1="{pad}" x2="{pad}" y2="{height - pad}" stroke="#999"/>
-            <text x="4" y="{pad}" font-size="11">{maxY:F0}</text><text x="{width - pad}" y="{height - 10}" font-size="11">{maxX}s</text>
+            <svg width="{Width}" height="{Height}" xmlns="http://www.w3.org/2000/svg">
+            <line x1="{Pad}" y1="{Height - Pad}" x2="{Width - Pad}" y2="{Height - Pad}" stroke="#999"/><line x1="{Pad}" y1="{Pad}" x2="{Pad}" y2="{Height - Pad}" stroke="#999"/>
+            <text x="4" y="{Pad}" font-size="11">{maxY:F0}</text><text x="{Width - Pad}" y="{Height - 10}" font-size="11">{maxX}s</text>
             {lines}
             </svg>
             """);
@@ -80,19 +80,19 @@ public static class HtmlReport
 
     private static string BarChart(IReadOnlyList<(string Label, double Value)> bars)
     {
-        const int width = 720, barHeight = 24;
+        const int Width = 720, BarHeight = 24;
         if (bars.Count == 0)
         {
             return "<p>No data.</p>";
         }
 
         var max = Math.Max(1, bars.Max(b => b.Value));
-        var svg = new StringBuilder(string.Create(CultureInfo.InvariantCulture, $"<svg width=\"{width}\" height=\"{(bars.Count * (barHeight + 6)) + 10}\" xmlns=\"http://www.w3.org/2000/svg\">"));
+        var svg = new StringBuilder(string.Create(CultureInfo.InvariantCulture, $"<svg width=\"{Width}\" height=\"{(bars.Count * (BarHeight + 6)) + 10}\" xmlns=\"http://www.w3.org/2000/svg\">"));
         for (var i = 0; i < bars.Count; i++)
         {
-            var y = 5 + (i * (barHeight + 6));
-            var w = (width - 160) * bars[i].Value / max;
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"4\" y=\"{y + 16}\" font-size=\"12\">{bars[i].Label}</text><rect x=\"50\" y=\"{y}\" width=\"{w:F1}\" height=\"{barHeight}\" fill=\"#6a9\"/>")
+            var y = 5 + (i * (BarHeight + 6));
+            var w = (Width - 160) * bars[i].Value / max;
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"4\" y=\"{y + 16}\" font-size=\"12\">{bars[i].Label}</text><rect x=\"50\" y=\"{y}\" width=\"{w:F1}\" height=\"{BarHeight}\" fill=\"#6a9\"/>")
                .Append(CultureInfo.InvariantCulture, $"<text x=\"{55 + w:F1}\" y=\"{y + 16}\" font-size=\"12\">{bars[i].Value}</text>");
         }
 

@@ -20,9 +20,9 @@ public static class Bench
         var proxy = new OpenAiScenarios(proxyHttp, "gpt-4o-mini", LocalGate.Prompt, InProcessStack.ApiKey);
         var direct = new DirectBedrockScenarios(bedrockHttp, stack.BedrockUrl, "amazon.nova-lite-v1:0", LocalGate.Prompt);
         // At saturation the emulated model answers at once, so the limit is the CPU the proxy (or the client) needs.
-        const string instant = "[[latency:ttft=0,tps=0]] " + LocalGate.Prompt;
-        var proxyInstant = new OpenAiScenarios(proxyHttp, "gpt-4o-mini", instant, InProcessStack.ApiKey);
-        var directInstant = new DirectBedrockScenarios(bedrockHttp, stack.BedrockUrl, "amazon.nova-lite-v1:0", instant);
+        const string Instant = "[[latency:ttft=0,tps=0]] " + LocalGate.Prompt;
+        var proxyInstant = new OpenAiScenarios(proxyHttp, "gpt-4o-mini", Instant, InProcessStack.ApiKey);
+        var directInstant = new DirectBedrockScenarios(bedrockHttp, stack.BedrockUrl, "amazon.nova-lite-v1:0", Instant);
         Func<CancellationToken, Task<StepResult>>[] warmUp = [proxy.ChatAsync, proxy.ChatStreamAsync, direct.ConverseAsync, direct.ConverseStreamAsync];
         foreach (var step in warmUp)
         {
@@ -34,7 +34,7 @@ public static class Bench
         {
             ("chat, open model", direct.ConverseAsync, proxy.ChatAsync, LoadSimulation.Inject(rate, during)),
             ("chat streaming, open model", direct.ConverseStreamAsync, proxy.ChatStreamAsync, LoadSimulation.Inject(rate, during)),
-            ("chat at saturation (instant model), 32 copies", directInstant.ConverseAsync, proxyInstant.ChatAsync, LoadSimulation.KeepConstant(32, during)),
+            ("chat at saturation (Instant model), 32 copies", directInstant.ConverseAsync, proxyInstant.ChatAsync, LoadSimulation.KeepConstant(32, during)),
         })
         {
             var d = await Commands.WithProgressAsync(Scenario.Create("direct: " + name, baseline).WithLoadSimulations(load), ct);

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using BedrockNovaProxy.Aws;
-using BedrockNovaProxy.Emulators.Lambda;
 using BedrockNovaProxy.Emulators.Bedrock;
+using BedrockNovaProxy.Emulators.Lambda;
 
 namespace BedrockNovaProxy.Local.Bench;
 

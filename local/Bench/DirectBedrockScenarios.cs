@@ -3,10 +3,10 @@ using System.Text;
 using System.Text.Json;
 using Amazon.Runtime;
 using BedrockNovaProxy.Aws;
-using BedrockNovaProxy.LoadTests.Engine;
-using BedrockNovaProxy.Emulators.Bedrock;
 using BedrockNovaProxy.Bedrock;
 using BedrockNovaProxy.Bedrock.EventStream;
+using BedrockNovaProxy.Emulators.Bedrock;
+using BedrockNovaProxy.LoadTests.Engine;
 
 namespace BedrockNovaProxy.Local.Bench;
 

@@ -2,9 +2,9 @@ using System.Security.Cryptography;
 using BedrockNovaProxy.Auth;
 using BedrockNovaProxy.Customers;
 using BedrockNovaProxy.GitOps.CloudFormation;
+using BedrockNovaProxy.GitOps.Commands;
 using BedrockNovaProxy.GitOps.Rendering;
 using BedrockNovaProxy.GitOps.Smoke;
-using BedrockNovaProxy.GitOps.Commands;
 using BedrockNovaProxy.LoadTests;
 using LoadGate = BedrockNovaProxy.LoadTests.Commands;
 

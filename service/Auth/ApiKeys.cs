@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using BedrockNovaProxy.Catalog;
-using BedrockNovaProxy.Limits;
 using BedrockNovaProxy.Configuration;
+using BedrockNovaProxy.Limits;
 
 namespace BedrockNovaProxy.Auth;
 
@@ -14,11 +14,14 @@ public sealed class ApiKey
         Name = options.Name;
         Hash = Convert.FromHexString(options.Sha256);
         Models = models.Restrict(options.Models);
+        ExpiresAt = options.ExpiresAt;
         Requests = options.RequestsPerMinute is > 0 and var rpm ? RateBucket.PerMinute(rpm, time) : null;
         Tokens = options.TokensPerMinute is > 0 and var tpm ? RateBucket.PerMinute(tpm, time) : null;
     }
 
     public string Name { get; }
+
+    public DateTimeOffset? ExpiresAt { get; }
 
     internal byte[] Hash { get; }
 

@@ -53,8 +53,7 @@ public sealed class BedrockRuntimeClient(HttpClient http, SigV4Signer signer, IA
         }
         catch (HttpRequestException e)
         {
-            var tls = e.InnerException as System.Security.Authentication.AuthenticationException;
-            return tls is null
+            return e.InnerException is not System.Security.Authentication.AuthenticationException tls
                 ? $"Amazon Bedrock ({Endpoint}) could not be reached: {e.Message}"
                 : $"The TLS handshake with Amazon Bedrock ({Endpoint}) failed: {tls.Message}";
         }

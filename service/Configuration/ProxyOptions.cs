@@ -30,6 +30,8 @@ public sealed class ProxyOptions
 
     public AuthOptions Auth { get; set; } = new();
 
+    public SharedLimitsOptions SharedLimits { get; set; } = new();
+
     public TelemetryOptions Telemetry { get; set; } = new();
 
     public PromptCachingOptions PromptCaching { get; set; } = new();
@@ -99,7 +101,7 @@ public sealed class AuthOptions
     public List<ApiKeyOptions> Keys { get; set; } = [];
 }
 
-public sealed class ApiKeyOptions
+public sealed class ApiKeyOptions : AllowanceOptions
 {
     /// <summary>A name for logs and metrics (never the key).</summary>
     public string Name { get; set; } = "";
@@ -110,11 +112,8 @@ public sealed class ApiKeyOptions
     /// <summary>Model names (aliases or model ids) this key may use; empty means every model.</summary>
     public List<string> Models { get; set; } = [];
 
-    /// <summary>Requests per minute for this key; null or 0 means unlimited.</summary>
-    public int? RequestsPerMinute { get; set; }
-
-    /// <summary>Tokens (input + output) per minute for this key; null or 0 means unlimited.</summary>
-    public int? TokensPerMinute { get; set; }
+    /// <summary>From this moment on the key is refused (401 key_expired); none means it does not expire.</summary>
+    public DateTimeOffset? ExpiresAt { get; set; }
 }
 
 public sealed class BedrockOptions

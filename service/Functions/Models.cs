@@ -18,12 +18,7 @@ public sealed class Models(ProxyConfiguration configuration, TimeProvider time) 
         var list = List(models, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
         if (context.Request.RouteValues.TryGetValue("id", out var raw) && raw is string id)
         {
-            var model = list.Find(m => m.Id == id) ?? ModelById(models, id);
-            if (model is null)
-            {
-                throw new OpenAiException(OpenAiError.ModelNotFound(id));
-            }
-
+            var model = (list.Find(m => m.Id == id) ?? ModelById(models, id)) ?? throw new OpenAiException(OpenAiError.ModelNotFound(id));
             return Write(context, model, OpenAiJsonContext.Wire.ModelInfo);
         }
 

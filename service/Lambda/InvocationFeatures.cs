@@ -212,18 +212,18 @@ internal sealed class InvocationFeatures :
     /// after, the stream ends with error trailers.</summary>
     public async Task FailAsync(Exception exception, CancellationToken cancellationToken)
     {
-        const string errorType = "BedrockNovaProxy.UnhandledException";
+        const string ErrorType = "BedrockNovaProxy.UnhandledException";
         try
         {
             if (_streaming && HasStarted)
             {
                 await _body.Writer.CompleteAsync().ConfigureAwait(false);
                 await _pump!.ConfigureAwait(false);
-                await _stream!.CompleteAsync(errorType, exception.GetType().Name, cancellationToken).ConfigureAwait(false);
+                await _stream!.CompleteAsync(ErrorType, exception.GetType().Name, cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                await _runtime.PostErrorAsync(_invocation.RequestId, errorType, exception.GetType().Name, cancellationToken).ConfigureAwait(false);
+                await _runtime.PostErrorAsync(_invocation.RequestId, ErrorType, exception.GetType().Name, cancellationToken).ConfigureAwait(false);
             }
         }
         finally

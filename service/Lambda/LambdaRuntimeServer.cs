@@ -17,7 +17,8 @@ public sealed partial class LambdaRuntimeServer(
     ProxyConfiguration proxy,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
-    ILogger<LambdaRuntimeServer> logger) : IServer
+    ILogger<LambdaRuntimeServer> logger,
+    Limits.UsageLog? usage = null) : IServer
 {
     public const string RuntimeApiVariable = "AWS_LAMBDA_RUNTIME_API";
     private readonly CancellationTokenSource _stopping = new();
@@ -69,6 +70,11 @@ public sealed partial class LambdaRuntimeServer(
             }
 
             await HandleAsync(application, runtime, invocation, stopping).ConfigureAwait(false);
+            if (usage is not null)
+            {
+                // Before asking for the next invocation: Lambda may freeze the sandbox until then, or for good.
+                await usage.FlushAsync(stopping).ConfigureAwait(false);
+            }
         }
     }
 

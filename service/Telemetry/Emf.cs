@@ -17,7 +17,8 @@ public sealed record MetricsRecord(
     int OutputTokens,
     decimal? EstimatedCostUsd,
     string RequestId,
-    DateTimeOffset Timestamp);
+    DateTimeOffset Timestamp,
+    string ApiKey = "none");
 
 /// <summary>CloudWatch Embedded Metric Format (docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/
 /// CloudWatch_Embedded_Metric_Format_Specification.html): one JSON line per request, two directives, with the names and
@@ -47,6 +48,7 @@ public static class Emf
             json.WriteString("Stage", r.Stage);
             json.WriteString("Operation", r.Operation);
             json.WriteString("ModelAlias", r.ModelAlias);
+            json.WriteString("ApiKey", r.ApiKey);
             json.WriteString("ErrorClass", MetricNames.ErrorClass(r.Status));
             json.WriteNumber("Requests", 1);
             json.WriteNumber("Errors", r.Status >= 400 ? 1 : 0);

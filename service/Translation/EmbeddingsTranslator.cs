@@ -108,7 +108,7 @@ public static class EmbeddingsTranslator
     public static (float[] Vector, int Tokens) ParseResult(EmbeddingPlan plan, string text, InvokeModelResult result)
     {
         float[]? vector;
-        int? tokens = result.InputTokenCount;
+        var tokens = result.InputTokenCount;
         try
         {
             if (plan.Model.Spec.Embedding == EmbeddingFamily.TitanTextV2)

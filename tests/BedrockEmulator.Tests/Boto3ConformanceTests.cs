@@ -1,5 +1,5 @@
-using Microsoft.Extensions.DependencyInjection;
 using BedrockNovaProxy.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BedrockNovaProxy.Emulators.Bedrock.Tests;
 

@@ -1,7 +1,7 @@
-using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
 using BedrockNovaProxy.Emulators.Bedrock.Transport;
 using BedrockNovaProxy.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BedrockNovaProxy.Emulators.Bedrock.Tests;
 

@@ -182,6 +182,13 @@ public partial class ContractTests
         Assert.Equal(config.Models.Mappings.Select(m => (m.Key, m.Value)), options.ModelAliases.Select(a => (a.Alias, a.Model)));
         Assert.Equal(config.Auth.Keys.Select(k => (k.Name, k.Sha256, string.Join(",", k.Models), k.RequestsPerMinute, k.TokensPerMinute)),
             options.Auth.Keys.Select(k => (k.Name, k.Sha256, string.Join(",", k.Models), k.RequestsPerMinute, k.TokensPerMinute)));
+        Assert.Equal(config.Auth.Keys.Select(k => (k.TokensPerDay, k.TokensPerMonth, k.UsdPerDay, k.UsdPerMonth, k.Expires?.ToDateTime(TimeOnly.MinValue))),
+            options.Auth.Keys.Select(k => (k.TokensPerDay, k.TokensPerMonth, k.UsdPerDay, k.UsdPerMonth, k.ExpiresAt?.UtcDateTime)));
+        Assert.Equal(($"bnp-{config.Customer.Name}-{config.Customer.Environment}-limits", config.Limits.OnStoreFailure),
+            (options.SharedLimits.Table, options.SharedLimits.OnFailure.ToString().ToLowerInvariant()));
+        var environment = config.Limits.Environment;
+        Assert.Equal((environment.RequestsPerMinute, environment.TokensPerDay, environment.UsdPerMonth),
+            (options.SharedLimits.Environment.RequestsPerMinute, options.SharedLimits.Environment.TokensPerDay, options.SharedLimits.Environment.UsdPerMonth));
         Assert.Equal(config.Monitoring.CustomMetrics.Namespace, options.Telemetry.MetricsNamespace);
         Assert.Equal(config.Monitoring.LogPrompts, options.Telemetry.LogPrompts);
         Assert.Equal(config.Security.Guardrail.Enabled ? config.Security.Guardrail.Id : null, options.Bedrock.Guardrail.Identifier);
@@ -194,7 +201,7 @@ public partial class ContractTests
     }
 
     // The Proxy__ keys service/Configuration/ProxyOptions.cs binds, as the renders use them.
-    [GeneratedRegex(@"^Proxy__(Customer|Environment|Stage|Bedrock__(Region|AssumeRoleArn|Guardrail__(Identifier|Version|Trace))|ModelAliases__\d+__(Alias|Model)|Auth__Keys__\d+__(Name|Sha256|Models__\d+|RequestsPerMinute|TokensPerMinute)|Telemetry__(Emf|MetricsNamespace|LogPrompts)|PromptCaching__(System|Tools)|ImageFetch__(AllowedHosts__\d+|MaxBytes)|Lambda__Streaming)$")]
+    [GeneratedRegex(@"^Proxy__(Customer|Environment|Stage|Bedrock__(Region|AssumeRoleArn|Guardrail__(Identifier|Version|Trace))|ModelAliases__\d+__(Alias|Model)|Auth__Keys__\d+__(Name|Sha256|Models__\d+|RequestsPerMinute|TokensPerMinute|TokensPerDay|TokensPerMonth|UsdPerDay|UsdPerMonth|ExpiresAt)|SharedLimits__(Table|OnFailure|Environment__(RequestsPerMinute|TokensPerMinute|TokensPerDay|TokensPerMonth|UsdPerDay|UsdPerMonth))|Telemetry__(Emf|MetricsNamespace|LogPrompts)|PromptCaching__(System|Tools)|ImageFetch__(AllowedHosts__\d+|MaxBytes)|Lambda__Streaming)$")]
     private static partial Regex KnownKey();
 
     [GeneratedRegex("""^SEARCH\('\{([^}]+)\} MetricName="([^"]+)"[^']*', '(Sum|Average|Maximum)', \d+\)$""")]

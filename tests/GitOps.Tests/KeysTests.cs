@@ -4,10 +4,10 @@ using System.Text.RegularExpressions;
 using BedrockNovaProxy.Auth;
 using BedrockNovaProxy.Configuration;
 using BedrockNovaProxy.Customers;
-using BedrockNovaProxy.Local;
 using BedrockNovaProxy.GitOps.Commands;
 using BedrockNovaProxy.GitOps.Keys;
 using BedrockNovaProxy.GitOps.Validation;
+using BedrockNovaProxy.Local;
 using Microsoft.Extensions.Configuration;
 
 namespace BedrockNovaProxy.GitOps.Tests;
@@ -206,10 +206,10 @@ public class KeysTests
         var (code, output, _) = Keys(o => KeysCommand.Revoke(scratch.Repository, acme, "acme-qa", o.Out, o.Err, Repo.Today));
         Assert.Equal(Repository.Ok, code);
         Assert.Equal("revoked key 'acme-qa' in customers/acme/staging.yaml; it stops working once the stack is deployed\n", output.ReplaceLineEndings("\n"));
-        const string qa = "    - name: \"acme-qa\"\n      sha256: \"aa21ec58382b1fabc79228d7c5700537d27980c18260a84ba9a54e9f0a03dad3\"\n" +
+        const string QaKey = "    - name: \"acme-qa\"\n      sha256: \"aa21ec58382b1fabc79228d7c5700537d27980c18260a84ba9a54e9f0a03dad3\"\n" +
             "      models: [\"gpt-4o-mini\", \"gpt-3.5-turbo\"]\n      requests_per_minute: 120\n      tokens_per_minute: 200000\n";
-        Assert.Contains(qa, SmokeTests.Staging, StringComparison.Ordinal);
-        Assert.Equal(SmokeTests.Staging.Replace(qa, "", StringComparison.Ordinal), File.ReadAllText(acme));
+        Assert.Contains(QaKey, SmokeTests.Staging, StringComparison.Ordinal);
+        Assert.Equal(SmokeTests.Staging.Replace(QaKey, "", StringComparison.Ordinal), File.ReadAllText(acme));
 
         Assert.Equal(Repository.Failed, Keys(o => KeysCommand.Revoke(scratch.Repository, acme, "acme-qa", o.Out, o.Err, Repo.Today)).Code);
 
@@ -218,6 +218,60 @@ public class KeysTests
         Assert.Equal(Repository.Failed, refused);
         Assert.Contains("gitops: customers/globex/staging.yaml is unchanged: the edit would make it invalid", error, StringComparison.Ordinal);
         Assert.Equal(globex, File.ReadAllText(last));
+    }
+
+    [Fact]
+    public void Rotate_adds_a_key_like_the_old_one_and_the_proxy_refuses_the_old_one_from_the_day_given()
+    {
+        using var scratch = Repo.Scratch(("customers/acme/staging.yaml", SmokeTests.Staging));
+        var acme = scratch.Path("customers", "acme", "staging.yaml");
+        var until = Repo.Today.AddDays(30);
+
+        var (code, output, error) = Keys(o => KeysCommand.Rotate(scratch.Repository, acme, "acme-qa", null, until, o.Out, o.Err, Repo.Today));
+
+        Assert.Equal(Repository.Ok, code);
+        var key = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("key 'acme-qa-20261201' replaces 'acme-qa'", error, StringComparison.Ordinal);
+        var proxy = Proxy(scratch.Repository, acme);
+        var fresh = ApiKeys.From(proxy.Options.Auth, proxy.Models, TimeProvider.System).Find(key)!;
+        var old = proxy.Options.Auth.Keys.Single(k => k.Name == "acme-qa");
+        Assert.Equal(("acme-qa-20261201", 120, null), (fresh.Name, fresh.Requests!.Limit, fresh.ExpiresAt));
+        Assert.NotNull(fresh.Models.Resolve("gpt-4o-mini"));
+        Assert.Null(fresh.Models.Resolve("gpt-4o"));
+        Assert.Equal(new DateTimeOffset(2026, 12, 31, 0, 0, 0, TimeSpan.Zero), old.ExpiresAt);
+        Assert.Contains("      expires: \"2026-12-31\"\n", File.ReadAllText(acme), StringComparison.Ordinal);
+
+        // Again: the old key's day is replaced, not repeated; a day that is not ahead is refused.
+        Assert.Equal(Repository.Ok, Keys(o => KeysCommand.Rotate(scratch.Repository, acme, "acme-qa", "acme-qa-2", until.AddDays(1), o.Out, o.Err, Repo.Today)).Code);
+        Assert.Single(Regex.Matches(File.ReadAllText(acme), "expires: \"2027-01-01\""));
+        Assert.DoesNotContain("2026-12-31", File.ReadAllText(acme), StringComparison.Ordinal);
+        Assert.Equal(Repository.Usage, Keys(o => KeysCommand.Rotate(scratch.Repository, acme, "acme-qa", "x", Repo.Today, o.Out, o.Err, Repo.Today)).Code);
+        Assert.Equal(Repository.Failed, Keys(o => KeysCommand.Rotate(scratch.Repository, acme, "nobody", "x", until, o.Out, o.Err, Repo.Today)).Code);
+    }
+
+    public static TheoryData<int, string?> Expiries => new()
+    {
+        { 30, null },
+        { 15, null },
+        { 14, "key-expiry" },
+        { 1, "key-expiry" },
+        { 0, "key-expired" },
+        { -3, "key-expired" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Expiries))]
+    public void Validate_warns_two_weeks_ahead_of_a_keys_expiry(int daysAhead, string? code)
+    {
+        var day = Repo.Today.AddDays(daysAhead).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var text = SmokeTests.Staging.Replace("      requests_per_minute: 120\n", $"      requests_per_minute: 120\n      expires: \"{day}\"\n", StringComparison.Ordinal);
+        Assert.NotEqual(SmokeTests.Staging, text);
+
+        var result = Validator.ForRepository(Repo.Real.Root, Repo.Today).Validate("customers/acme/staging.yaml", text);
+
+        Assert.False(result.HasErrors);
+        Assert.Equal(code is null ? [] : [code], result.Diagnostics.Where(d => d.Code.StartsWith("key-exp", StringComparison.Ordinal)).Select(d => d.Code));
+        Assert.All(result.Diagnostics.Where(d => d.Code.StartsWith("key-exp", StringComparison.Ordinal)), d => Assert.Equal(Severity.Warning, d.Severity));
     }
 
     [Fact]

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
-using BedrockNovaProxy.Local;
 using BedrockNovaProxy.GitOps.Commands;
+using BedrockNovaProxy.Local;
 
 namespace BedrockNovaProxy.GitOps.Tests;
 
@@ -120,9 +120,9 @@ public class SmokeTests(Stacks stacks) : IClassFixture<Stacks>
     [Fact]
     public async Task A_wrong_key_fails_every_keyed_check_with_401_and_is_never_printed()
     {
-        const string wrong = "sk-bnp-this-is-not-the-key-0123456789abcdef";
+        const string Wrong = "sk-bnp-this-is-not-the-key-0123456789abcdef";
         using var scratch = Repo.Scratch(("customers/acme/staging.yaml", Served));
-        var run = await SmokeAsync(scratch.Repository, new(stacks.Kestrel.ProxyUrl.AbsoluteUri, Config: scratch.Path("customers", "acme", "staging.yaml")), wrong);
+        var run = await SmokeAsync(scratch.Repository, new(stacks.Kestrel.ProxyUrl.AbsoluteUri, Config: scratch.Path("customers", "acme", "staging.yaml")), Wrong);
 
         Assert.Equal(Repository.Failed, run.Code);
         Assert.Contains("fail  expected 200 with a model list, got 401 invalid_api_key", Line(run, "models"), StringComparison.Ordinal);

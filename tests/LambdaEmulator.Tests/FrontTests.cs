@@ -143,9 +143,7 @@ public class FrontTests
         await waitForWorker;
         var firstSeen = new TaskCompletionSource();
         var body = new StreamingBody(firstSeen.Task);
-        using var post = new HttpRequestMessage(HttpMethod.Post, $"invocation/{id}/response") { Content = body };
-        post.Headers.Add("Lambda-Runtime-Function-Response-Mode", "streaming");
-        post.Headers.TransferEncodingChunked = true;
+        using var post = StreamedResponse(id, body);
         var posting = runtime.SendAsync(post, Ct);
 
         using var response = await call;
@@ -160,6 +158,15 @@ public class FrontTests
 
     /// <summary>A streamed function response: the http-integration-response prelude, 8 NULs, one line, then (after
     /// <c>firstSeen</c>) another line, if any. Its request stays open until then.</summary>
+    /// <summary>A worker's streamed answer to invocation <paramref name="id"/>, posted as the Runtime API wants it.</summary>
+    internal static HttpRequestMessage StreamedResponse(string id, HttpContent body)
+    {
+        var post = new HttpRequestMessage(HttpMethod.Post, $"invocation/{id}/response") { Content = body };
+        post.Headers.Add("Lambda-Runtime-Function-Response-Mode", "streaming");
+        post.Headers.TransferEncodingChunked = true;
+        return post;
+    }
+
     internal sealed class StreamingBody : HttpContent
     {
         private readonly Task _firstSeen;

@@ -120,9 +120,7 @@ public class TimeoutAndErrorTests
         var call = client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "prod/stream"), HttpCompletionOption.ResponseHeadersRead, Ct);
         var id = await NextAsync(runtime);
         var never = new TaskCompletionSource();
-        using var post = new HttpRequestMessage(HttpMethod.Post, $"invocation/{id}/response") { Content = new FrontTests.StreamingBody(never.Task, """{"statusCode":200}""", second: null) };
-        post.Headers.Add("Lambda-Runtime-Function-Response-Mode", "streaming");
-        post.Headers.TransferEncodingChunked = true;
+        using var post = FrontTests.StreamedResponse(id, new FrontTests.StreamingBody(never.Task, """{"statusCode":200}""", second: null));
         var posting = runtime.SendAsync(post, Ct);
 
         using var response = await call;

@@ -82,8 +82,7 @@ public static partial class ConverseRequestReader
 
     private static List<Turn> ReadMessages(JsonNode? node, ModelSpec model)
     {
-        var array = node as JsonArray;
-        if (array is null || array.Count == 0)
+        if (node is not JsonArray array || array.Count == 0)
         {
             throw Invalid("A conversation must start with a user message. Try again with a conversation that starts with a user message.");
         }

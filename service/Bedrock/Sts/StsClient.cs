@@ -4,8 +4,8 @@ using Amazon.Runtime.Identity;
 using Amazon.Runtime.Internal;
 using Amazon.Runtime.Internal.Auth;
 using Amazon.Runtime.Internal.Util;
-using Amazon.Util;
 using Amazon.SecurityToken;
+using Amazon.Util;
 using BedrockNovaProxy.Aws;
 
 namespace BedrockNovaProxy.Bedrock.Sts;
@@ -99,12 +99,12 @@ public sealed class StsClient(Uri endpoint, string signingRegion, IAwsCredential
             request.Headers[HeaderKeys.AuthorizationHeader] = result.ForAuthorizationHeader;
         }
     }
+}
 
-    /// <summary>The caller's credentials as the SDK asks for them: from the proxy's own credential seam.</summary>
-    private sealed class CallerCredentials(IAwsCredentialSource source) : AWSCredentials
-    {
-        public override ImmutableCredentials GetCredentials() => source.GetAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
+/// <summary>The proxy's credentials as AWS's SDK clients ask for them (STS, DynamoDB): from the proxy's own credential seam.</summary>
+internal sealed class CallerCredentials(IAwsCredentialSource source) : AWSCredentials
+{
+    public override ImmutableCredentials GetCredentials() => source.GetAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
 
-        public override Task<ImmutableCredentials> GetCredentialsAsync() => source.GetAsync(CancellationToken.None).AsTask();
-    }
+    public override Task<ImmutableCredentials> GetCredentialsAsync() => source.GetAsync(CancellationToken.None).AsTask();
 }

@@ -2,13 +2,13 @@ using System.ClientModel;
 using System.Net;
 using System.Text.Json;
 using BedrockNovaProxy.Aws;
-using LocalCredentials = BedrockNovaProxy.Aws.LocalCredentials;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using OpenAI.Chat;
 using OpenAI.Embeddings;
 using static BedrockNovaProxy.Tests.EndToEnd.EmbeddingsAndModelsTests;
+using LocalCredentials = BedrockNovaProxy.Aws.LocalCredentials;
 
 namespace BedrockNovaProxy.Tests.EndToEnd;
 

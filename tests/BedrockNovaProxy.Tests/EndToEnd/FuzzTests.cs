@@ -94,8 +94,8 @@ public class FuzzTests(LocalSystems systems)
                 return seed[..random.Next(seed.Length)];
             default:
                 var chars = seed.ToCharArray();
-                const string noise = "{}[]\":,\\0a \u0000\u00e9";
-                chars[random.Next(chars.Length)] = noise[random.Next(noise.Length)];
+                const string Noise = "{}[]\":,\\0a \u0000\u00e9";
+                chars[random.Next(chars.Length)] = Noise[random.Next(Noise.Length)];
                 return new string(chars);
         }
     }

@@ -1,8 +1,8 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
-using BedrockNovaProxy.Local;
 using BedrockNovaProxy.Emulators.Bedrock;
 using BedrockNovaProxy.Emulators.Lambda;
+using BedrockNovaProxy.Local;
 using Microsoft.Extensions.DependencyInjection;
 using OpenAI;
 
@@ -35,6 +35,8 @@ public sealed class LocalSystem : IAsyncDisposable
     public OpenAIClient OpenAi { get; }
 
     public EmulatorStats BedrockStats => _stack.BedrockStats;
+
+    public IServiceProvider ProxyServices => _stack.ProxyServices;
 
     /// <summary>The local Bedrock's endpoints (the one the proxy calls is <see cref="InProcessStack.BedrockUrl"/>).</summary>
     public BedrockNovaProxy.Emulators.Bedrock.Transport.EmulatorEndpoints BedrockEndpoints => _stack.BedrockEndpoints;

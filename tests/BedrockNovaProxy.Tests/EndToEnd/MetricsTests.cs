@@ -34,7 +34,8 @@ public class MetricsTests(LocalSystems systems)
         Assert.Equal(("client", 1, 404), (Str(m, "ErrorClass"), Int(m, "Errors"), Int(m, "StatusCode")));
         var directives = c.GetProperty("_aws").GetProperty("CloudWatchMetrics");
         Assert.Equal("BedrockNovaProxy", directives[0].GetProperty("Namespace").GetString());
-        Assert.Equal("""[["Customer","Environment","Stage"],["Customer","Environment","Stage","Operation"],["Customer","Environment","Stage","ModelAlias","Operation"]]""",
+        Assert.Equal("test", Str(c, "ApiKey"));
+        Assert.Equal("""[["Customer","Environment","Stage"],["Customer","Environment","Stage","Operation"],["Customer","Environment","Stage","ApiKey"],["Customer","Environment","Stage","ModelAlias","Operation"]]""",
             directives[0].GetProperty("Dimensions").GetRawText());
         // Under Lambda the stage is the alias API Gateway invoked (the local front names it after its stage).
         Assert.Equal(!hosting.IsLambda() ? "default" : InProcessStack.Stage, Str(c, "Stage"));

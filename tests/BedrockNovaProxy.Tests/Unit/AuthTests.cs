@@ -49,13 +49,14 @@ public class AuthUnitTests
     [Fact]
     public void A_requests_usage_charges_its_key_and_reaches_the_metrics()
     {
-        var keys = ApiKeys.From(new AuthOptions
-        {
-            Keys = [new() { Name = "a", Sha256 = ApiKeyHash.Of("sk-a"), TokensPerMinute = 1000 }],
-        }, ChatRequestTranslatorTests.Models, new FakeTimeProvider());
+        var auth = new AuthOptions { Keys = [new() { Name = "a", Sha256 = ApiKeyHash.Of("sk-a"), TokensPerMinute = 1000 }] };
+        var time = new FakeTimeProvider();
+        var keys = ApiKeys.From(auth, ChatRequestTranslatorTests.Models, time);
         var key = keys.Find("sk-a")!;
         var metrics = new RequestMetrics { Operation = "chat.completions" };
-        IRequestUsage usage = new KeyUsage(key, metrics);
+        var limits = new BedrockNovaProxy.Limits.SharedLimits(new ProxyOptions { Auth = auth }, null, null, time,
+            new BedrockNovaProxy.Limits.LimitsMetrics(Microsoft.Extensions.Logging.Abstractions.NullLogger<BedrockNovaProxy.Limits.LimitsMetrics>.Instance));
+        IRequestUsage usage = new KeyUsage(key, limits, metrics);
 
         usage.ModelChosen("gpt-4o", "amazon.nova-pro-v1:0", "chat.completions.stream");
         usage.FirstTokenOut(TimeSpan.FromMilliseconds(120));
