@@ -104,7 +104,10 @@ public sealed class UsageLog(ILimitStore store, SharedLimitsOptions options, Tim
 
     private static UsageRow Add(UsageRow? a, UsageRow b) => a is null ? b : a with
     {
-        Requests = a.Requests + b.Requests, InputTokens = a.InputTokens + b.InputTokens, OutputTokens = a.OutputTokens + b.OutputTokens,
-        CachedTokens = a.CachedTokens + b.CachedTokens, CostMicroUsd = a.CostMicroUsd + b.CostMicroUsd,
+        Requests = a.Requests + b.Requests,
+        InputTokens = a.InputTokens + b.InputTokens,
+        OutputTokens = a.OutputTokens + b.OutputTokens,
+        CachedTokens = a.CachedTokens + b.CachedTokens,
+        CostMicroUsd = a.CostMicroUsd + b.CostMicroUsd,
     };
 }

@@ -15,9 +15,9 @@ public class UsageTests
         var ct = TestContext.Current.CancellationToken;
         await using var dynamo = await LocalDynamo.StartAsync(ct);
         using var client = dynamo.Client();
-        const string table = "bnp-acme-staging-limits";
-        await DynamoLimitStore.CreateTableAsync(client, table, ct);
-        var store = new DynamoLimitStore(client, table);
+        const string Table = "bnp-acme-staging-limits";
+        await DynamoLimitStore.CreateTableAsync(client, Table, ct);
+        var store = new DynamoLimitStore(client, Table);
         var expires = DateTimeOffset.UtcNow.AddDays(1);
         // Written twice: the store adds rows up, as flushes from several instances do.
         foreach (var row in new UsageRow[]

@@ -108,11 +108,11 @@ public sealed class SharedLimitsTests
     {
         await using var dynamo = await LocalDynamo.StartAsync(Ct);
         var time = Now();
-        const int budget = 600;
-        const int concurrency = 4;
+        const int Budget = 600;
+        const int Concurrency = 4;
         var systems = await StartAsync(dynamo, time, new()
         {
-            ["Proxy:Auth:Keys:0:TokensPerDay"] = budget.ToString(CultureInfo.InvariantCulture),
+            ["Proxy:Auth:Keys:0:TokensPerDay"] = Budget.ToString(CultureInfo.InvariantCulture),
             ["Proxy:SharedLimits:LeaseFraction"] = "0.1",
         }, Hosting.Kestrel, Hosting.Kestrel);
         try
@@ -120,7 +120,7 @@ public sealed class SharedLimitsTests
             var served = new List<(int Input, int Output)>();
             var refusals = new List<HttpResponseMessage>();
             var warned = false;
-            using var gate = new SemaphoreSlim(concurrency);
+            using var gate = new SemaphoreSlim(Concurrency);
             await Task.WhenAll(Enumerable.Range(0, 80).Select(async i =>
             {
                 await gate.WaitAsync(Ct);
@@ -149,7 +149,7 @@ public sealed class SharedLimitsTests
             var tokens = served.Sum(s => s.Input + s.Output);
             var largest = served.Max(s => s.Input + s.Output);
             // Spent: at least the budget less one idle lease block per instance; over it by at most what was in flight.
-            Assert.InRange(tokens, budget - (2 * 60), budget + (concurrency * largest));
+            Assert.InRange(tokens, Budget - (2 * 60), Budget + (Concurrency * largest));
             Assert.NotEmpty(refusals);
             Assert.True(warned, "no answer carried x-budget-warning past 80% of the budget");
             var untilMidnight = time.GetUtcNow().UtcDateTime.Date.AddDays(1) - time.GetUtcNow().UtcDateTime;
