@@ -84,11 +84,11 @@ Proxy("proxy-lambda")
     .WithEnvironment("Proxy__Lambda__Streaming", "true")
     .WithParentRelationship(lambda)
     .WaitFor(lambda);
-lambda.WithGateCommand("Lambda", () => new Uri($"{lambda.GetEndpoint("api").Url}/{customer.Environment}"), customerPath, customer.FirstAlias, devKey, Path.Combine(reports, "apphost-lambda"));
+lambda.WithGateCommand("Lambda", () => new Uri($"{lambda.GetEndpoint("api").Url}/{customer.Environment}"), customerPath, customer.FirstAlias, DevKey, Path.Combine(reports, "apphost-lambda"));
 var container = Proxy("proxy-container").WithHttpEndpoint()
     .WithUrlForEndpoint("http", u => u.DisplayText = "Container proxy")
     .WithHttpHealthCheck("/ready");
-container.WithGateCommand("container", () => new Uri(container.GetEndpoint("http").Url), customerPath, customer.FirstAlias, devKey, Path.Combine(reports, "apphost-container"));
+container.WithGateCommand("container", () => new Uri(container.GetEndpoint("http").Url), customerPath, customer.FirstAlias, DevKey, Path.Combine(reports, "apphost-container"));
 _ = customerFile;
 
 builder.Eventing.Subscribe<AfterResourcesCreatedEvent>((_, _) =>
