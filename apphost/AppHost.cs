@@ -1,3 +1,4 @@
+using BedrockNovaProxy.AppHost.Dashboard;
 using BedrockNovaProxy.Auth;
 using BedrockNovaProxy.Aws;
 using BedrockNovaProxy.Cli;
@@ -7,7 +8,18 @@ using BedrockNovaProxy.GitOps.Validation;
 // The whole system on a laptop: the local Bedrock, the local Lambda + API Gateway with the proxy as its streaming
 // worker, and a second proxy under Kestrel (container mode), configured from a customer file.
 //   dotnet run --project apphost [-- --customer customers/<name>/<env>.yaml]
-var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions { Args = args, AllowUnsecuredTransport = true });
+// Every endpoint here is plain HTTP on loopback, the dashboard's included (http://localhost:15000): nothing needs
+// the ASP.NET development certificate, so Aspire is told not to look for it, and a fresh machine shows no "no trusted
+// development certificate" error that is no problem. Where HTTPS matters (the proxy calling Bedrock over TLS and
+// HTTP/2, in local/ and the end-to-end tests), the local Bedrock makes a certificate authority for the session
+// (emulators/bedrock/Transport/LocalCertificateAuthority.cs) that only the proxy trusts: no machine store is touched.
+var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions
+{
+    Args = args,
+    AllowUnsecuredTransport = true,
+    TrustDeveloperCertificate = false,
+    DeveloperCertificateDefaultHttpsTerminationEnabled = false,
+});
 var root = RepositoryRoot.Find(AppContext.BaseDirectory) ?? Directory.GetCurrentDirectory();
 var customerPath = Path.GetFullPath(builder.Configuration["customer"] ?? Path.Combine(root, "customers", "acme", "staging.yaml"));
 // The same validation as `gitops validate`: a file that would not deploy does not run locally either.
@@ -18,7 +30,9 @@ foreach (var finding in validated.Diagnostics)
 }
 
 var config = validated.Config ?? throw new InvalidOperationException($"{customerPath} is not valid (see above); run: dotnet run --project gitops -- validate {customerPath}");
-var customer = (config.Customer.Name, config.Customer.Environment, config.Customer.Region, FirstAlias: config.Models.Mappings.Keys.First());
+// The first alias of a chat model: the curl below and the load gate call it.
+var chatAlias = config.Models.Mappings.FirstOrDefault(m => !m.Value.Contains("embed", StringComparison.Ordinal)).Key ?? config.Models.Mappings.Keys.First();
+var customer = (config.Customer.Name, config.Customer.Environment, config.Customer.Region, FirstAlias: chatAlias);
 // Every setting the file gives the proxy, as a deployment sets them, plus a development key after the file's own.
 const string DevKey = "sk-local-dev";
 var proxyEnvironment = ProxySettings.For(config, lambda: false)
@@ -26,17 +40,23 @@ var proxyEnvironment = ProxySettings.For(config, lambda: false)
     .Append(KeyValuePair.Create($"Proxy__Auth__Keys__{config.Auth.Keys.Count}__Sha256", ApiKeyHash.Of(DevKey)))
     .ToList();
 
+var customerFile = builder.AddCustomer(root, customerPath, config);
+
 var bedrock = builder.AddProject<Projects.BedrockEmulator>("bedrock")
     .WithHttpEndpoint()
+    .WithUrlForEndpoint("http", u => u.DisplayText = "Bedrock Runtime")
     .WithEnvironment("Emulator__Region", customer.Region)
     .WithEnvironment("Emulator__Latency__TimeToFirstToken", "00:00:00.200")
     .WithEnvironment("Emulator__Latency__TokensPerSecond", "80")
-    .WithHttpHealthCheck("/_emulator/health");
+    .WithHttpHealthCheck("/_emulator/health")
+    .WithFaultCommands();
 var bedrockUrl = bedrock.GetEndpoint("http");
 
 var lambda = builder.AddProject<Projects.LambdaEmulator>("lambda")
     .WithHttpEndpoint(name: "api", env: "Emulator__ApiPort")
     .WithHttpEndpoint(name: "runtime", env: "Emulator__RuntimePort", isProxied: false)
+    .WithUrlForEndpoint("api", u => u.DisplayText = "API Gateway (REST, streaming)")
+    .WithUrlForEndpoint("runtime", u => u.DisplayText = "Runtime API")
     .WithEnvironment("Emulator__Streaming", "true")
     .WithEnvironment("Emulator__Region", customer.Region)
     .WithHttpHealthCheck("/_emulator/health", endpointName: "api");
@@ -57,11 +77,19 @@ IResourceBuilder<ProjectResource> Proxy(string name) => builder.AddProject<Proje
     .WithEnvironment("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", bedrockUrl)
     .WaitFor(bedrock);
 
+// The Lambda worker runs under the local Lambda, as on AWS: the dashboard shows it there.
+var reports = Path.Combine(root, "loadtests", "reports");
 Proxy("proxy-lambda")
     .WithEnvironment("AWS_LAMBDA_RUNTIME_API", ReferenceExpression.Create($"{runtimeApi.Property(EndpointProperty.HostAndPort)}"))
     .WithEnvironment("Proxy__Lambda__Streaming", "true")
+    .WithParentRelationship(lambda)
     .WaitFor(lambda);
-var container = Proxy("proxy-container").WithHttpEndpoint().WithHttpHealthCheck("/ready");
+lambda.WithGateCommand("Lambda", () => new Uri($"{lambda.GetEndpoint("api").Url}/{customer.Environment}"), customerPath, customer.FirstAlias, DevKey, Path.Combine(reports, "apphost-lambda"));
+var container = Proxy("proxy-container").WithHttpEndpoint()
+    .WithUrlForEndpoint("http", u => u.DisplayText = "Container proxy")
+    .WithHttpHealthCheck("/ready");
+container.WithGateCommand("container", () => new Uri(container.GetEndpoint("http").Url), customerPath, customer.FirstAlias, DevKey, Path.Combine(reports, "apphost-container"));
+_ = customerFile;
 
 builder.Eventing.Subscribe<AfterResourcesCreatedEvent>((_, _) =>
 {

@@ -5,6 +5,8 @@ using BedrockNovaProxy.GitOps.Commands;
 // gitops: the commands the GitHub workflows call, each one also runnable on a laptop. Exit codes (every command):
 // 0 success, 1 the check failed (invalid file, broken render, difference, failed smoke test, refused AWS call or key
 // edit...), 2 unusable arguments.
+// Messages quote the customer's own text (names, descriptions) as written, whatever the terminal's default code page.
+Console.OutputEncoding = System.Text.Encoding.UTF8;
 var repo = Repository.Find();
 var today = DateOnly.FromDateTime(DateTime.UtcNow);
 
@@ -90,6 +92,22 @@ keysRotate.SetAction(r => KeysCommand.Rotate(repo, r.GetValue(rotateCustomer)!, 
     Console.Out, Console.Error, today));
 var keys = new Command("keys", "API keys of a customer environment: new, list, rotate, revoke.") { keysNew, keysList, keysRotate, keysRevoke };
 
-var root = new RootCommand("BedrockNovaProxy GitOps: validate, render and plan customer stacks; pick deploy targets; smoke-test a stage; report its cost and its usage per key; manage its API keys.")
-    { validate, render, plan, targets, smoke, cost, usage, keys };
+var scaffoldCustomer = new Option<string?>("--customer") { Description = "Customer name: lower case, digits, hyphens (the folder under customers/)." };
+var scaffoldEnv = new Option<string?>("--env") { Description = "dev, staging or prod (the file's name)." };
+var scaffoldType = new Option<string?>("--type") { Description = "serverless, container, hybrid or eks." };
+var scaffoldRegion = new Option<string?>("--region") { Description = $"AWS Region offering Amazon Nova (default {NewCommand.DefaultRegion})." };
+var scaffoldAccount = new Option<string?>("--account-id") { Description = "The 12-digit AWS account of the stack." };
+var scaffoldVpc = new Option<string?>("--vpc-id") { Description = "container and hybrid: the VPC of the service." };
+var scaffoldSubnets = new Option<string?>("--subnet-ids") { Description = "container and hybrid: two or more subnets in different Availability Zones, comma-separated." };
+var scaffoldCluster = new Option<string?>("--cluster") { Description = "eks: the cluster's name (default <customer>-<env>)." };
+var scaffoldOidc = new Option<string?>("--oidc-provider") { Description = "eks: the cluster's OIDC provider, oidc.eks.<region>.amazonaws.com/id/<id>." };
+var scaffold = new Command("new", "Start a customer file: asks on a terminal for what the flags leave out, writes customers/<customer>/<env>.yaml with a first key (printed once), says what to run next.")
+    { scaffoldCustomer, scaffoldEnv, scaffoldType, scaffoldRegion, scaffoldAccount, scaffoldVpc, scaffoldSubnets, scaffoldCluster, scaffoldOidc };
+scaffold.SetAction(r => NewCommand.Run(repo,
+    new NewCommand.Flags(r.GetValue(scaffoldCustomer), r.GetValue(scaffoldEnv), r.GetValue(scaffoldType), r.GetValue(scaffoldRegion), r.GetValue(scaffoldAccount),
+        r.GetValue(scaffoldVpc), r.GetValue(scaffoldSubnets), r.GetValue(scaffoldCluster), r.GetValue(scaffoldOidc)),
+    NewCommand.Prompter(Environment.GetEnvironmentVariable), Console.Out, Console.Error, today));
+
+var root = new RootCommand("BedrockNovaProxy GitOps: start a customer file; validate, render and plan customer stacks; pick deploy targets; smoke-test a stage; report its cost and its usage per key; manage its API keys.")
+    { scaffold, validate, render, plan, targets, smoke, cost, usage, keys };
 return await BedrockNovaProxy.Cli.CommandLine.RunAsync(root, args, "gitops", Repository.Usage);

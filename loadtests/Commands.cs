@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Net;
+using System.Text.Json;
 using BedrockNovaProxy.Cli;
 using BedrockNovaProxy.Customers;
 using BedrockNovaProxy.LoadTests.Engine;
@@ -14,7 +15,8 @@ namespace BedrockNovaProxy.LoadTests;
 /// <summary>What a gate run is asked for: the customer file whose gate it runs (else the defaults), overrides of its
 /// scenario, rate and duration, and what to call with.</summary>
 public sealed record RunOptions(
-    FileInfo? Config, string? Scenario, double? Rate, double? RampTo, string? Duration, string Model, string? Prompt, DirectoryInfo Report);
+    FileInfo? Config, string? Scenario, double? Rate, double? RampTo, string? Duration, string Model, string? Prompt, DirectoryInfo Report,
+    FileInfo? Baseline = null);
 
 /// <summary>The options of a gate run, shared by `loadtests run` (a deployed stage) and `local gate` (the local stack).</summary>
 public sealed class RunOptionSet
@@ -26,11 +28,12 @@ public sealed class RunOptionSet
     public Option<string?> Duration { get; } = new("--duration") { Description = "How long to apply load: 30s, 2m..." };
     public Option<string> Model { get; } = new("--model") { Description = "Model alias to call.", DefaultValueFactory = _ => "gpt-4o-mini" };
     public Option<string?> Prompt { get; } = new("--prompt") { Description = "User message to send." };
+    public Option<FileInfo?> Baseline { get; } = new("--baseline") { Description = "The report.json of the run that last promoted prod: this run is set against it (and gated by gate.thresholds.max_regression_percent)." };
     public Option<DirectoryInfo> Report { get; } = new("--report") { Description = "Folder for report.json, report.md, report.html.", DefaultValueFactory = _ => new DirectoryInfo("loadtests/reports/latest") };
 
     public Command AddTo(Command command)
     {
-        foreach (var option in new Option[] { Config, Scenario, Rate, RampTo, Duration, Model, Prompt, Report })
+        foreach (var option in new Option[] { Config, Scenario, Rate, RampTo, Duration, Model, Prompt, Report, Baseline })
         {
             command.Options.Add(option);
         }
@@ -39,7 +42,7 @@ public sealed class RunOptionSet
     }
 
     public RunOptions Bind(ParseResult result) => new(result.GetValue(Config), result.GetValue(Scenario), result.GetValue(Rate), result.GetValue(RampTo),
-        result.GetValue(Duration), result.GetValue(Model)!, result.GetValue(Prompt), result.GetValue(Report)!);
+        result.GetValue(Duration), result.GetValue(Model)!, result.GetValue(Prompt), result.GetValue(Report)!, result.GetValue(Baseline));
 }
 
 /// <summary>The gate: load on a stage, thresholds on what it measured, reports.</summary>
@@ -86,6 +89,20 @@ public static class Commands
             return CouldNotRun;
         }
 
+        ScenarioStats? baseline = null;
+        if (options.Baseline is { } baselineFile)
+        {
+            try
+            {
+                baseline = RunReport.ReadStats(baselineFile.FullName);
+            }
+            catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"loadtests: the baseline {baselineFile.FullName} is not a report.json: {e.Message}");
+                return CouldNotRun;
+            }
+        }
+
         var baseUrl = new Uri(target.ToString().TrimEnd('/') + "/");
         using var http = CreateClient(baseUrl);
         if (!await ReachableAsync(http, ct))
@@ -101,8 +118,11 @@ public static class Commands
         var stats = await WithProgressAsync(scenario, ct);
         afterRun?.Invoke();
 
+        var comparisons = baseline is null ? null : Regression.Compare(baseline, stats, gate.Thresholds.MaxRegressionPercent);
+        IReadOnlyList<ThresholdResult> verdicts = [.. Thresholds.Evaluate(gate.Thresholds, stats),
+            .. comparisons is not null && gate.Thresholds.MaxRegressionPercent is { } max ? Regression.AsThresholds(comparisons, max) : []];
         var result = new RunReport(baseUrl.ToString(), gate.Scenario,
-            string.Create(CultureInfo.InvariantCulture, $"{gate.Rate}{(options.RampTo is { } r ? $" -> {r}" : "")} req/s for {gate.Duration.TotalSeconds} s"), startedAt, stats, Thresholds.Evaluate(gate.Thresholds, stats));
+            string.Create(CultureInfo.InvariantCulture, $"{gate.Rate}{(options.RampTo is { } r ? $" -> {r}" : "")} req/s for {gate.Duration.TotalSeconds} s"), startedAt, stats, verdicts, comparisons);
         await result.WriteAsync(options.Report.FullName);
         var markdown = MarkdownReport.Render(result);
         Console.WriteLine(markdown);

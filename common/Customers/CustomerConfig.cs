@@ -291,6 +291,7 @@ public sealed record GateThresholdsSection
     public double? TtftP95Ms { get; set; }
     public double? MaxErrorRate { get; set; }
     public double? MinThroughputRps { get; set; }
+    public double? MaxRegressionPercent { get; set; }
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, UseStringEnumConverter = true,

@@ -35,7 +35,9 @@ public static class BedrockEmulatorApp
         // A factory, so that the container disposes it (the certificates, and the CA's temporary folder).
         var endpoints = Transport.EmulatorEndpoints.Configure(builder, options, DefaultUrl, stats);
         builder.Services.AddSingleton(_ => endpoints);
-        builder.Services.AddSingleton(new FaultInjector(options.Faults));
+        var injected = new InjectedFaults(options.Faults.Seed);
+        builder.Services.AddSingleton(injected);
+        builder.Services.AddSingleton(new FaultInjector(options.Faults, injected));
         builder.Services.AddSingleton<RuntimeEndpoint>();
         builder.Services.AddSingleton<Sts.StsSessions>();
         builder.Services.AddSingleton<StsEndpoint>();
@@ -55,6 +57,7 @@ public static class BedrockEmulatorApp
         });
         app.MapGet("/_emulator/health", () => Results.Text("ok"));
         app.MapGet("/_emulator/stats", (EmulatorStats stats) => Results.Json(stats.Snapshot()));
+        ControlEndpoint.Map(app);
         app.MapPost("/model/{**rest}", (HttpContext context, RuntimeEndpoint endpoint) => endpoint.HandleAsync(context));
         // STS lives at the root of its own host in AWS; here it shares the emulator's (one AWS_ENDPOINT_URL for both).
         app.MapMethods("/", ["GET", "POST"], (HttpContext context, StsEndpoint endpoint) => endpoint.HandleAsync(context));

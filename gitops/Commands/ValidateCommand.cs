@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using BedrockNovaProxy.GitOps.Json;
 using BedrockNovaProxy.GitOps.Validation;
 using Spectre.Console;
 
@@ -20,7 +20,7 @@ public static class ValidateCommand
         switch (format)
         {
             case "json":
-                output.WriteLine(Json(results).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                output.WriteLine(Json(results).ToJsonString(ReadableJson.Indented));
                 break;
             case "github":
                 // Workflow commands: GitHub shows each finding on its line of the pull request.

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BedrockNovaProxy.Customers;
+using BedrockNovaProxy.GitOps.Json;
 using Json.Schema;
 
 namespace BedrockNovaProxy.GitOps.Validation;
@@ -76,7 +77,9 @@ public sealed class SchemaCheck
                 var missing = (rule as JsonArray)?.Select(n => n!.GetValue<string>()).Where(name => value is not JsonObject o || !o.ContainsKey(name)).ToList() ?? [];
                 return ($"{at} is missing {Join(missing.Select(m => $"'{m}'"))}", DescribeProperties(SchemaAt(pointer), missing), true);
             case "enum":
-                return ($"{at} is {Show(value)}, not one of {Join(((JsonArray)rule!).Select(Show))}", description, false);
+                var allowed = (JsonArray)rule!;
+                return ($"{at} is {Show(value)}, not one of {Join(allowed.Select(Show))}",
+                    Nearest(JsonNodes.Text(value), allowed.Select(JsonNodes.Text).OfType<string>()) is { } guess ? $"did you mean {Show(guess)}? {description}".TrimEnd() : description, false);
             case "const":
                 return ($"{at} must be {Show(rule)}", description, false);
             case "type":
@@ -181,7 +184,23 @@ public sealed class SchemaCheck
         return text.ToString();
     }
 
-    private static string Show(JsonNode? node) => node is null ? "null" : node.ToJsonString();
+    private static string Show(JsonNode? node) => node is null ? "null" : node.ToJsonString(ReadableJson.Compact);
+
+    /// <summary>The allowed value a person most likely meant: the one sharing the longest start of at least three
+    /// letters ("production" -> "prod", "stage" -> "staging"), else one at most two edits away; null when none is close.</summary>
+    public static string? Nearest(string? value, IEnumerable<string> allowed)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+
+        var lower = value.ToLowerInvariant();
+        static int Shared(string a, string b) => a.Zip(b).TakeWhile(p => p.First == p.Second).Count();
+        var options = allowed.ToList();
+        return options.Where(o => Shared(o, lower) >= 3).OrderByDescending(o => Shared(o, lower)).FirstOrDefault()
+               ?? options.Where(o => Distance(o, lower) <= 2).OrderBy(o => Distance(o, lower)).FirstOrDefault();
+    }
 
     private static string Kind(JsonNode? node) => node switch
     {

@@ -19,8 +19,8 @@ public sealed record Percentiles(long Count, double Mean, double P50, double P75
     private static double Ms(double microseconds) => Math.Round(microseconds / 1000, 3);
 }
 
-/// <summary>One second of a run, for the latency-over-time chart.</summary>
-public sealed record Interval(int Second, long Requests, long Errors, double P50, double P99);
+/// <summary>One second of a run, for the charts over time: requests and errors, latency, time to first token.</summary>
+public sealed record Interval(int Second, long Requests, long Errors, double P50, double P99, double TtftP95 = 0);
 
 /// <summary>Thread-safe recording of a scenario's results: latency from the intended start (what gates),
 /// service time from the actual send, time to first token, gaps between chunks, status codes, and per-second
@@ -33,7 +33,7 @@ public sealed class Measurements
     private readonly LongHistogram _serviceTime = New();
     private readonly LongHistogram _ttft = New();
     private readonly LongHistogram _gaps = New();
-    private readonly SortedDictionary<int, (long Requests, long Errors, LongHistogram Latency)> _intervals = [];
+    private readonly SortedDictionary<int, (long Requests, long Errors, LongHistogram Latency, LongHistogram Ttft)> _intervals = [];
     private readonly Dictionary<string, long> _statuses = [];
     private readonly Dictionary<string, long> _errors = [];
     private long _ok, _failed, _dropped;
@@ -45,7 +45,7 @@ public sealed class Measurements
             var status = result.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture);
             _statuses[status] = _statuses.GetValueOrDefault(status) + 1;
             var second = (int)sinceStart.TotalSeconds;
-            var interval = _intervals.TryGetValue(second, out var found) ? found : (0, 0, New());
+            var interval = _intervals.TryGetValue(second, out var found) ? found : (0, 0, New(), New());
             interval.Requests++;
             if (result.Ok)
             {
@@ -56,6 +56,7 @@ public sealed class Measurements
                 if (result.TimeToFirstToken is { } ttft)
                 {
                     _ttft.RecordValue(Micros(ttft));
+                    interval.Ttft.RecordValue(Micros(ttft));
                 }
 
                 foreach (var gap in result.Gaps ?? [])
@@ -96,7 +97,7 @@ public sealed class Measurements
                 Percentiles.Of(_latency), Percentiles.Of(_serviceTime), Percentiles.Of(_ttft), Percentiles.Of(_gaps),
                 new Dictionary<string, long>(_statuses), new Dictionary<string, long>(_errors),
                 [.. _intervals.Select(kv => new Interval(kv.Key, kv.Value.Requests, kv.Value.Errors,
-                    Percentiles.Of(kv.Value.Latency).P50, Percentiles.Of(kv.Value.Latency).P99))]);
+                    Percentiles.Of(kv.Value.Latency).P50, Percentiles.Of(kv.Value.Latency).P99, Percentiles.Of(kv.Value.Ttft).P95))]);
         }
     }
 

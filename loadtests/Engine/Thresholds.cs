@@ -7,7 +7,8 @@ public sealed record GateThresholds(
     double? P99Ms = 10000,
     double? TtftP95Ms = 3000,
     double? MaxErrorRate = 0.01,
-    double? MinThroughputRps = null);
+    double? MinThroughputRps = null,
+    double? MaxRegressionPercent = null);
 
 /// <summary>One threshold's verdict, with the numbers that decided it.</summary>
 public sealed record ThresholdResult(string Name, string Comparison, double Limit, double Actual, bool Passed)

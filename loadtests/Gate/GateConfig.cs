@@ -22,6 +22,7 @@ public sealed record GateConfig(string Scenario, double Rate, TimeSpan Duration,
             t.P99Ms ?? defaults.P99Ms,
             t.TtftP95Ms ?? defaults.TtftP95Ms,
             t.MaxErrorRate ?? defaults.MaxErrorRate,
-            t.MinThroughputRps ?? defaults.MinThroughputRps));
+            t.MinThroughputRps ?? defaults.MinThroughputRps,
+            t.MaxRegressionPercent));
     }
 }

@@ -22,6 +22,17 @@ public static class MarkdownReport
             md.AppendLine(CultureInfo.InvariantCulture, $"| {t.Name} | {t.Comparison} {t.Limit} | {t.Actual} | {(t.Passed ? "pass" : "**FAIL**")} |");
         }
 
+        if (report.Baseline is { } baseline)
+        {
+            md.AppendLine().AppendLine("Against the baseline (the run that last promoted prod; positive is worse):").AppendLine()
+                .AppendLine("| Measure | Baseline | This run | Worse by | Result |")
+                .AppendLine("|---|---|---|---|---|");
+            foreach (var c in baseline)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {c.Name} | {c.Baseline} | {c.Actual} | {c.WorsePercent} | {(c.Passed switch { true => "pass", false => "**FAIL**", null => "shown" })} |");
+            }
+        }
+
         md.AppendLine()
             .AppendLine(CultureInfo.InvariantCulture, $"{s.Ok} ok, {s.Failed} failed, {s.Dropped} dropped in {s.DurationSeconds:F1} s ({s.Throughput} req/s ok).")
             .AppendLine()

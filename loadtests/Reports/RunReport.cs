@@ -11,7 +11,8 @@ public sealed record RunReport(
     string Load,
     DateTimeOffset StartedAt,
     ScenarioStats Stats,
-    IReadOnlyList<ThresholdResult> Thresholds)
+    IReadOnlyList<ThresholdResult> Thresholds,
+    IReadOnlyList<BaselineComparison>? Baseline = null)
 {
     public bool Passed => Thresholds.All(t => t.Passed);
 
@@ -21,6 +22,16 @@ public sealed record RunReport(
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
+
+    /// <summary>The statistics of a report.json this class wrote (a baseline run's).</summary>
+    /// <exception cref="JsonException">The file is not such a report.</exception>
+    public static ScenarioStats ReadStats(string path)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(path));
+        return document.RootElement.TryGetProperty("report", out var report) && report.TryGetProperty("stats", out var stats)
+            ? stats.Deserialize<ScenarioStats>(Options) ?? throw new JsonException("report.stats is null")
+            : throw new JsonException("no report.stats in it");
+    }
 
     public string ToJson() => JsonSerializer.Serialize(new { passed = Passed, report = this }, Options);
 

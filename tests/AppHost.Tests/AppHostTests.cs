@@ -15,16 +15,7 @@ public class AppHostTests
         var ct = TestContext.Current.CancellationToken;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromMinutes(3));
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(timeout.Token);
-        await using var app = await builder.BuildAsync(timeout.Token);
-        await app.StartAsync(timeout.Token);
-
-        foreach (var resource in new[] { "bedrock", "lambda", "proxy-container" })
-        {
-            await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
-        }
-
-        await app.ResourceNotifications.WaitForResourceAsync("proxy-lambda", KnownResourceStates.Running, timeout.Token);
+        await using var app = await RunningAppHost.StartAsync(timeout.Token);
         var paths = new Dictionary<string, Uri>
         {
             ["lambda"] = new(app.GetEndpoint("lambda", "api"), "staging/v1/"),

@@ -31,9 +31,10 @@ public sealed record FaultPlan(BedrockError? Before, bool Hang, BedrockError? Mi
     };
 }
 
-/// <summary>Chooses faults: the prompt's marker when there is one, else the configured random rates drawn from a
-/// seeded generator (so a load test run repeats).</summary>
-public sealed class FaultInjector(FaultOptions options)
+/// <summary>Chooses faults: the prompt's marker when there is one, else the rule set through the control endpoint
+/// (<see cref="InjectedFaults"/>), else the configured random rates drawn from a seeded generator (so a load test run
+/// repeats).</summary>
+public sealed class FaultInjector(FaultOptions options, InjectedFaults? injected = null)
 {
     private readonly Random _random = new(options.Seed);
     private readonly Lock _lock = new();
@@ -51,6 +52,11 @@ public sealed class FaultInjector(FaultOptions options)
             }
 
             return FaultPlan.FromMarker(marker);
+        }
+
+        if (injected?.Next() is { Any: true } set)
+        {
+            return set;
         }
 
         double roll;
