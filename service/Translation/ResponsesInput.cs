@@ -84,6 +84,10 @@ internal static class ResponsesInput
                 // The model's own earlier reasoning, replayed by clients that manage their context: Converse takes
                 // only signed reasoning blocks back, so it is left out, as chat completions leaves reasoning_content out.
                 break;
+            case "web_search_call" or "code_interpreter_call":
+                // Earlier runs of Bedrock's own tools, replayed with the output: what they found is in the message
+                // that followed them, and Converse takes no server tool blocks from the client.
+                break;
             case "item_reference":
                 throw UnsupportedValue($"{param}.type", "item_reference is not supported: this proxy stores no items. Send the item itself in 'input'.");
             default:

@@ -1,11 +1,59 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using BedrockNovaProxy.Catalog;
 
 namespace BedrockNovaProxy.Emulators.Bedrock.Wire;
 
-// What Converse added for Nova 2: the service tier and the system tools, read and checked as Bedrock does.
+// The request's options beside its conversation: the guardrail, the cache points, the service tier and the system
+// tools, read and checked as Bedrock does.
 public static partial class ConverseRequestReader
 {
+    /// <summary>The system prompt and tool definitions up to their cache points, as prompt caching sees them.</summary>
+    private static (int Tokens, string Key) CachePrefix(JsonObject root, ModelSpec model)
+    {
+        var parts = new List<string>();
+        if (root["toolConfig"]?["tools"] is JsonArray tools && tools.Any(t => t?["cachePoint"] is not null))
+        {
+            parts.Add(new JsonArray([.. tools.TakeWhile(t => t?["cachePoint"] is null).Select(t => t?.DeepClone())]).ToJsonString());
+        }
+
+        if (root["system"] is JsonArray system && system.Any(b => b?["cachePoint"] is not null))
+        {
+            parts.AddRange(system.TakeWhile(b => b?["cachePoint"] is null).Select(b => b?["text"]?.ToString() ?? ""));
+        }
+
+        return parts.Count == 0 ? (0, "") : (parts.Sum(Conversation.Tokenizer.Count), model.Id + "\n" + string.Join("\n", parts));
+    }
+
+    private static bool ReadGuardrail(JsonNode? node)
+    {
+        if (node is null)
+        {
+            return false;
+        }
+
+        var config = node as JsonObject ?? throw Malformed("guardrailConfig must be an object");
+        var identifier = String(config["guardrailIdentifier"], "guardrailConfig.guardrailIdentifier");
+        var version = String(config["guardrailVersion"], "guardrailConfig.guardrailVersion");
+        if (identifier.Length == 0)
+        {
+            throw Constraint("", "guardrailConfig.guardrailIdentifier", "Member must have length greater than or equal to 1");
+        }
+
+        if (!GuardrailVersionPattern().IsMatch(version))
+        {
+            throw Constraint(version, "guardrailConfig.guardrailVersion", "Member must satisfy regular expression pattern: (([1-9][0-9]{0,7})|(DRAFT))");
+        }
+
+        var trace = config["trace"]?.ToString();
+        if (trace is not (null or "enabled" or "disabled" or "enabled_full"))
+        {
+            throw Constraint(trace, "guardrailConfig.trace", "Member must satisfy enum value set: [enabled, disabled, enabled_full]");
+        }
+
+        return true;
+    }
+
     private static readonly string[] TierNames = ["priority", "default", "flex", "reserved"];
 
     /// <summary>serviceTier {"type"}: Bedrock's enum, then whether this model is offered in the tier (Bedrock answers a
@@ -54,6 +102,9 @@ public static partial class ConverseRequestReader
         };
         return runs ? name : throw Invalid($"The system tool {name} is not supported for this model.");
     }
+
+    [GeneratedRegex("^([1-9][0-9]{0,7}|DRAFT)$")]
+    private static partial Regex GuardrailVersionPattern();
 }
 
 /// <summary>Nova's system tool names on the wire.</summary>

@@ -36,52 +36,6 @@ public static partial class ConverseRequestReader
         };
     }
 
-    private static bool ReadGuardrail(JsonNode? node)
-    {
-        if (node is null)
-        {
-            return false;
-        }
-
-        var config = node as JsonObject ?? throw Malformed("guardrailConfig must be an object");
-        var identifier = String(config["guardrailIdentifier"], "guardrailConfig.guardrailIdentifier");
-        var version = String(config["guardrailVersion"], "guardrailConfig.guardrailVersion");
-        if (identifier.Length == 0)
-        {
-            throw Constraint("", "guardrailConfig.guardrailIdentifier", "Member must have length greater than or equal to 1");
-        }
-
-        if (!GuardrailVersionPattern().IsMatch(version))
-        {
-            throw Constraint(version, "guardrailConfig.guardrailVersion", "Member must satisfy regular expression pattern: (([1-9][0-9]{0,7})|(DRAFT))");
-        }
-
-        var trace = config["trace"]?.ToString();
-        if (trace is not (null or "enabled" or "disabled" or "enabled_full"))
-        {
-            throw Constraint(trace, "guardrailConfig.trace", "Member must satisfy enum value set: [enabled, disabled, enabled_full]");
-        }
-
-        return true;
-    }
-
-    /// <summary>The system prompt and tool definitions up to their cache points, as prompt caching sees them.</summary>
-    private static (int Tokens, string Key) CachePrefix(JsonObject root, ModelSpec model)
-    {
-        var parts = new List<string>();
-        if (root["toolConfig"]?["tools"] is JsonArray tools && tools.Any(t => t?["cachePoint"] is not null))
-        {
-            parts.Add(new JsonArray([.. tools.TakeWhile(t => t?["cachePoint"] is null).Select(t => t?.DeepClone())]).ToJsonString());
-        }
-
-        if (root["system"] is JsonArray system && system.Any(b => b?["cachePoint"] is not null))
-        {
-            parts.AddRange(system.TakeWhile(b => b?["cachePoint"] is null).Select(b => b?["text"]?.ToString() ?? ""));
-        }
-
-        return parts.Count == 0 ? (0, "") : (parts.Sum(Conversation.Tokenizer.Count), model.Id + "\n" + string.Join("\n", parts));
-    }
-
     private static List<Turn> ReadMessages(JsonNode? node, ModelSpec model)
     {
         if (node is not JsonArray array || array.Count == 0)
@@ -520,9 +474,6 @@ public static partial class ConverseRequestReader
 
     private static BedrockErrorException Constraint(string value, string path, string constraint) =>
         Invalid($"1 validation error detected: Value '{value}' at '{path}' failed to satisfy constraint: {constraint}");
-
-    [GeneratedRegex("^([1-9][0-9]{0,7}|DRAFT)$")]
-    private static partial Regex GuardrailVersionPattern();
 
     [GeneratedRegex("^[a-zA-Z0-9_-]{1,64}$")]
     private static partial Regex ToolNamePattern();

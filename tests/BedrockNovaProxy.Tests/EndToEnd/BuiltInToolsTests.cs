@@ -76,6 +76,16 @@ public class BuiltInToolsTests(LocalSystems systems)
         Assert.Equal((14, 53), (added.StartIndex, added.EndIndex));
         var completed = Assert.Single(updates.OfType<StreamingResponseCompletedUpdate>()).Response;
         Assert.IsType<WebSearchCallResponseItem>(completed.OutputItems[0]);
+
+        // A client that keeps the conversation sends the search back with the answer; it is accepted and left out.
+        var next = new CreateResponseOptions { Model = "gpt-5-mini" };
+        foreach (var item in (ResponseItem[])[ResponseItem.CreateUserMessageItem("Hello"), .. response.OutputItems, ResponseItem.CreateUserMessageItem("Thanks")])
+        {
+            next.InputItems.Add(item);
+        }
+
+        ResponseResult followUp = await client.CreateResponseAsync(next, ct);
+        Assert.Equal("You said: Thanks", Assert.IsAssignableFrom<MessageResponseItem>(Assert.Single(followUp.OutputItems)).Content[0].Text);
     }
 
     [Theory]

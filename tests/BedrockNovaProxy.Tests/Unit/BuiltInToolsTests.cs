@@ -14,18 +14,10 @@ namespace BedrockNovaProxy.Tests.Unit;
 /// citations and code runs -> url_citation annotations, web_search_call and code_interpreter_call items.</summary>
 public class BuiltInToolsTests
 {
-    private static readonly ModelResolver Models = new(
-    [
-        new ModelAliasOptions { Alias = "lite2", Model = "us.amazon.nova-2-lite-v1:0" },
-        new ModelAliasOptions { Alias = "lite2-global", Model = "global.amazon.nova-2-lite-v1:0" },
-        new ModelAliasOptions { Alias = "pro", Model = "amazon.nova-pro-v1:0" },
-    ], "us-east-1");
-
-    private static ChatTranslation Chat(string json) => ChatRequestTranslator.Translate(
-        JsonBody.Parse(Encoding.UTF8.GetBytes(json), OpenAiJsonContext.Default.ChatCompletionRequest), Models);
+    private static ChatTranslation Chat(string json) => Nova2Chat(json);
 
     private static ResponsesTranslation Responses(string json) => ResponsesRequestTranslator.ToConverse(
-        ResponsesRequestTranslator.ToChat(JsonBody.Parse(Encoding.UTF8.GetBytes(json), OpenAiJsonContext.Default.ResponsesRequest)), Models);
+        ResponsesRequestTranslator.ToChat(JsonBody.Parse(Encoding.UTF8.GetBytes(json), OpenAiJsonContext.Default.ResponsesRequest)), Nova2Models);
 
     private static string Tools(ConverseRequest request) =>
         JsonSerializer.Serialize(request.ToolConfig?.Tools ?? [], BedrockJsonContext.Default.ListTool);

@@ -251,7 +251,9 @@ public class ResponsesRequestTranslatorTests
         { """{"model":"gpt-4o","input":[{"role":"user","content":"x"},{"type":"function_call_output","call_id":"c","output":[{"type":"input_image","image_url":"data:image/png;base64,AAAA"}]}]}""", 400, "input[1].output[0].type", "unsupported_value", "send the tool's output as text" },
         { """{"model":"gpt-4o","input":[{"role":"user","content":"x"},{"type":"function_call_output","call_id":"c","output":[{"type":"input_text","text":7}]}]}""", 400, "input[1].output[0].text", "invalid_type", "Invalid type for 'input[1].output[0].text'" },
         { """{"model":"gpt-4o","input":[{"type":"item_reference","id":"msg_1"}]}""", 400, "input[0].type", "unsupported_value", "stores no items" },
-        { """{"model":"gpt-4o","input":[{"type":"web_search_call","id":"ws_1","status":"completed"}]}""", 400, "input[0].type", "invalid_value", "Invalid value: 'web_search_call'" },
+        { """{"model":"gpt-4o","input":[{"type":"file_search_call","id":"fs_1","status":"completed","queries":[]}]}""", 400, "input[0].type", "invalid_value", "Invalid value: 'file_search_call'" },
+        // A replayed web search is accepted and left out; with nothing else the input is empty.
+        { """{"model":"gpt-4o","input":[{"type":"web_search_call","id":"ws_1","status":"completed"}]}""", 400, "input", "empty_array", "" },
         // Tools and tool_choice.
         { """{"model":"gpt-4o","input":"x","tools":[{"type":"file_search","vector_store_ids":["vs_1"]}]}""", 400, "tools[0].type", "unsupported_value", "only 'function' tools are" },
         // Nova Pro runs no web grounding (Nova 2 Lite does: BuiltInToolsTests).

@@ -14,19 +14,10 @@ namespace BedrockNovaProxy.Tests.Unit;
 /// and its price.</summary>
 public class ServiceTierTests
 {
-    private static readonly ModelResolver Models = new(
-    [
-        new ModelAliasOptions { Alias = "lite2", Model = "us.amazon.nova-2-lite-v1:0" },
-        new ModelAliasOptions { Alias = "pro", Model = "amazon.nova-pro-v1:0" },
-        new ModelAliasOptions { Alias = "micro", Model = "amazon.nova-micro-v1:0" },
-    ], "us-east-1");
-
     private static string T(string tier) => $",\"service_tier\":\"{tier}\"";
 
-    private static ChatTranslation Chat(string model, string tier, bool stream = false) => ChatRequestTranslator.Translate(
-        JsonBody.Parse(Encoding.UTF8.GetBytes(
-            $$"""{"model":"{{model}}","messages":[{"role":"user","content":"hi"}]{{tier}}{{(stream ? ""","stream":true""" : "")}}}"""),
-            OpenAiJsonContext.Default.ChatCompletionRequest), Models);
+    private static ChatTranslation Chat(string model, string tier, bool stream = false) =>
+        Nova2Chat($$"""{"model":"{{model}}","messages":[{"role":"user","content":"hi"}]{{tier}}{{(stream ? ""","stream":true""" : "")}}}""");
 
     /// <summary>model, service_tier member, Converse serviceTier (null: left out) or the 400's message start.</summary>
     public static TheoryData<string, string, string?, string?> Requests => new()

@@ -1,7 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text;
 using BedrockNovaProxy.Bedrock;
+using BedrockNovaProxy.Catalog;
+using BedrockNovaProxy.OpenAi;
 using BedrockNovaProxy.Pipeline;
+using BedrockNovaProxy.Translation;
 
 namespace BedrockNovaProxy.Tests.Unit;
 
@@ -9,6 +13,19 @@ namespace BedrockNovaProxy.Tests.Unit;
 /// JSON trees walked by path.</summary>
 internal static class TranslatorFixtures
 {
+    /// <summary>The models Nova 2's features are tried on: Nova 2 Lite through its us. and global. profiles, Nova Pro, Nova Micro.</summary>
+    public static readonly ModelResolver Nova2Models = new(
+    [
+        new ModelAliasOptions { Alias = "lite2", Model = "us.amazon.nova-2-lite-v1:0" },
+        new ModelAliasOptions { Alias = "lite2-global", Model = "global.amazon.nova-2-lite-v1:0" },
+        new ModelAliasOptions { Alias = "pro", Model = "amazon.nova-pro-v1:0" },
+        new ModelAliasOptions { Alias = "micro", Model = "amazon.nova-micro-v1:0" },
+    ], "us-east-1");
+
+    /// <summary>A chat completion request body translated against <see cref="Nova2Models"/>.</summary>
+    public static ChatTranslation Nova2Chat(string json) => ChatRequestTranslator.Translate(
+        JsonBody.Parse(Encoding.UTF8.GetBytes(json), OpenAiJsonContext.Default.ChatCompletionRequest), Nova2Models);
+
     /// <summary>A ConverseStream event as the event-stream reader hands it over: its type and its JSON payload.</summary>
     public static ConverseStreamEvent Event(string type, string payload)
     {
