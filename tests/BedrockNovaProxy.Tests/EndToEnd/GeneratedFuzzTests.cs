@@ -60,6 +60,8 @@ public class GeneratedFuzzTests(LocalSystems systems)
             }
         }, seed, Cases, r => r.ToString() + ": " + Show(RequestMutations.Build(r, Seeds[path]).Body));
 
+        TestContext.Current.TestOutputHelper?.WriteLine($"{path} on {hosting}: {string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}: {s.Value}"))}");
+
         // The generation reaches both sides: some requests stay valid, most are refused.
         Assert.True(statuses.GetValueOrDefault(200) > Cases / 20 && statuses.Where(s => s.Key >= 400).Sum(s => s.Value) > Cases / 3, string.Join(", ", statuses));
     }
