@@ -5,10 +5,10 @@ namespace BedrockNovaProxy.GitOps.Tests;
 /// <summary>Invalid customer files, each a one-line change of a valid one, with the exact finding and its position.</summary>
 public class ValidationTests
 {
-    private const string File = "customers/acme/staging.yaml";
+    internal const string File = "customers/acme/staging.yaml";
 
     // A valid file; the line numbers in the cases below refer to it.
-    private const string Valid = """
+    internal const string Valid = """
         # yaml-language-server: $schema=../schema.json
         customer:
           name: "acme"
