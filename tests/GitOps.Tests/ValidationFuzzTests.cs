@@ -48,6 +48,31 @@ public class ValidationFuzzTests
         Assert.True(outcomes.GetValueOrDefault("yaml") > cases / 20 && outcomes.GetValueOrDefault("schema") > cases / 20, string.Join(", ", outcomes));
     }
 
+    /// <summary>Shrunk failures of the test above that a table row cannot carry (xUnit's data would replace a lone
+    /// surrogate): each threw out of YamlDotNet's scanner.</summary>
+    [Theory]
+    [InlineData("  name: \"ac", "me\"", "The file is not valid Unicode here", 3, 12)]
+    [InlineData("    timeout: {300\n    throttling:\n", "", "The YAML cannot be read after this point", 0, 0)]
+    public void Text_yamldotnet_cannot_scan_is_a_finding_with_its_place(string before, string after, string message, int line, int column)
+    {
+        var text = before.StartsWith("  name", StringComparison.Ordinal)
+            ? ValidationTests.Valid.Replace("  name: \"acme\"", before + (char)0xD800 + after, StringComparison.Ordinal)
+            : ValidationTests.Valid.Replace("    timeout: 300\n", before, StringComparison.Ordinal);
+        var finding = Assert.Single(Validator.Validate(ValidationTests.File, text).Diagnostics, d => d.Code == "yaml");
+        Assert.StartsWith(message, finding.Message, StringComparison.Ordinal);
+        Assert.True(line == 0 || (finding.Position.Line, finding.Position.Column) == (line, column), finding.ToString());
+    }
+
+    [Fact]
+    public void Aliases_that_expand_to_a_flood_of_values_are_refused_where_they_start()
+    {
+        var laughs = string.Concat(Enumerable.Range(1, 6).Select(i => $"  l{i}: &l{i} [{string.Join(", ", Enumerable.Repeat($"*l{i - 1}", 10))}]\n"));
+        var text = ValidationTests.Valid.Replace("customer:\n", "customer:\n  l0: &l0 x\n" + laughs, StringComparison.Ordinal);
+        var finding = Assert.Single(Validator.Validate(ValidationTests.File, text).Diagnostics, d => d.Code == "yaml");
+        Assert.StartsWith("The file expands to more than 10,000 values", finding.Message, StringComparison.Ordinal);
+        Assert.True(finding.Position.Line is > 2 and < 10, finding.ToString());
+    }
+
     private static string Mutate((int Kind, int A, int B)[] edits)
     {
         var lines = ValidationTests.Valid.Split('\n').ToList();
