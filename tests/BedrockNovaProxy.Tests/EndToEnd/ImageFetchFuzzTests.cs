@@ -12,8 +12,6 @@ namespace BedrockNovaProxy.Tests.EndToEnd;
 /// it with an OpenAI-shaped 4xx naming the image's field; never a 5xx.</summary>
 public class ImageFetchFuzzTests
 {
-    private static readonly byte[] Png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
-
     private static readonly int[] Statuses = [200, 200, 200, 200, 204, 206, 301, 404, 500];
 
     private static readonly string?[] Types =
@@ -34,12 +32,7 @@ public class ImageFetchFuzzTests
         images.MapGet("/case/{id:int}.png", (int id, HttpContext context) => ServeAsync(context, answers[id]));
         await images.StartAsync(TestContext.Current.CancellationToken);
         var origin = images.Urls.First();
-        await using var system = await LocalSystem.StartAsync(Hosting.Kestrel, new Dictionary<string, string?>
-        {
-            ["Proxy:ImageFetch:AllowedHosts:0"] = "127.0.0.1",
-            ["Proxy:ImageFetch:MaxBytes"] = "1048576",
-            ["Proxy:ImageFetch:AllowPrivateNetworks"] = "true", // the image server is on loopback
-        });
+        await using var system = await ImageFetchTests.LoopbackImagesAllowedAsync();
 
         var ct = TestContext.Current.CancellationToken;
         var next = 0;
@@ -68,7 +61,7 @@ public class ImageFetchFuzzTests
 
     private static async Task ServeAsync(HttpContext context, Answer answer)
     {
-        var bytes = Png.ToArray();
+        var bytes = ImageFetchTests.Png.ToArray();
         foreach (var (at, value) in answer.Edits)
         {
             bytes[at % bytes.Length] = value;
