@@ -58,8 +58,19 @@ public static class YamlJson
 {
     public static (JsonNode? Root, SourceMap Map) Read(string text)
     {
+        CheckUnicode(text);
         var stream = new YamlStream();
-        stream.Load(new StringReader(text));
+        var parser = new Parser(new StringReader(text));
+        try
+        {
+            stream.Load(parser);
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner fails this way on some broken flow collections ("{300" in a block): say where.
+            var at = parser.Current?.End ?? Mark.Empty;
+            throw new YamlException(at, at, "The YAML cannot be read after this point: look for an unclosed '{' or '['.");
+        }
         var map = new SourceMap();
         if (stream.Documents.Count == 0)
         {
@@ -72,13 +83,56 @@ public static class YamlJson
                 "One YAML document per file: remove the second '---' document.");
         }
 
-        return (Convert(stream.Documents[0].RootNode, "", null, map), map);
+        return (Convert(stream.Documents[0].RootNode, "", null, map, new Budget()), map);
+    }
+
+    /// <summary>A customer file is a few levels deep and a few hundred values: far deeper nesting (which the JSON
+    /// schema check could not even read) or aliases that expand to a flood of values are refused where they start.</summary>
+    public const int MaxDepth = 32;
+
+    public const int MaxValues = 10_000;
+
+    private sealed class Budget
+    {
+        public int Values { get; set; }
+    }
+
+    /// <summary>YamlDotNet's scanner throws InvalidOperationException at a lone surrogate; say where it is instead.
+    /// (A file read from disk never has one, since decoding replaces it, but text handed over in memory can.)</summary>
+    private static void CheckUnicode(string text)
+    {
+        var (line, column) = (1, 1);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsSurrogate(text[i]) && !(char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])))
+            {
+                var mark = new Mark(i, line, column);
+                throw new YamlException(mark, mark, "The file is not valid Unicode here (a lone surrogate); save it as UTF-8.");
+            }
+
+            if (char.IsHighSurrogate(text[i]))
+            {
+                i++;
+            }
+
+            (line, column) = text[i] == '\n' ? (line + 1, 1) : (line, column + 1);
+        }
     }
 
     public static string Escape(string segment) => segment.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
 
-    private static JsonNode? Convert(YamlNode node, string pointer, Position? key, SourceMap map)
+    private static JsonNode? Convert(YamlNode node, string pointer, Position? key, SourceMap map, Budget budget, int depth = 0)
     {
+        if (depth > MaxDepth)
+        {
+            throw new YamlException(node.Start, node.End, $"The file nests more than {MaxDepth} levels deep; a customer file needs a few.");
+        }
+
+        if (++budget.Values > MaxValues)
+        {
+            throw new YamlException(node.Start, node.End, $"The file expands to more than {MaxValues.ToString("N0", CultureInfo.InvariantCulture)} values (aliases repeated inside aliases?); write the values out.");
+        }
+
         map.Add(pointer, Position.From(node.Start), key);
         if (!node.Tag.IsEmpty && !node.Tag.IsNonSpecific)
         {
@@ -96,7 +150,7 @@ public static class YamlJson
                         throw new YamlException(k.Start, k.End, "Mapping keys must be plain strings.");
                     }
 
-                    obj[name] = Convert(v, $"{pointer}/{Escape(name)}", Position.From(k.Start), map);
+                    obj[name] = Convert(v, $"{pointer}/{Escape(name)}", Position.From(k.Start), map, budget, depth + 1);
                 }
 
                 return obj;
@@ -104,7 +158,7 @@ public static class YamlJson
                 var array = new JsonArray();
                 for (var i = 0; i < sequence.Children.Count; i++)
                 {
-                    array.Add(Convert(sequence.Children[i], $"{pointer}/{i}", null, map));
+                    array.Add(Convert(sequence.Children[i], $"{pointer}/{i}", null, map, budget, depth + 1));
                 }
 
                 return array;
@@ -145,7 +199,8 @@ public static class YamlJson
 
         if (LooksLikeFloat(text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var real))
         {
-            return JsonValue.Create(real);
+            return double.IsFinite(real) ? JsonValue.Create(real)
+                : throw new YamlException(scalar.Start, scalar.End, $"The number {text} is beyond the range of a double; no setting takes it.");
         }
 
         return JsonValue.Create(text);

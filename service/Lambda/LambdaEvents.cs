@@ -107,12 +107,12 @@ public static class LambdaEvents
         if (root.TryGetProperty("headers", out var hs) && hs.ValueKind == JsonValueKind.Object)
         {
             // Payload 2.0 joins repeated headers with commas; they are kept joined (a comma may be part of a value).
-            headers.AddRange(hs.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String).Select(p => KeyValuePair.Create(p.Name, p.Value.GetString()!)));
+            headers.AddRange(hs.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String).Select(p => KeyValuePair.Create(Name(p), Text(p.Value)!)));
         }
 
         if (root.TryGetProperty("cookies", out var cookies) && cookies.ValueKind == JsonValueKind.Array && cookies.GetArrayLength() > 0)
         {
-            headers.Add(KeyValuePair.Create("cookie", string.Join("; ", cookies.EnumerateArray().Select(e => e.GetString()))));
+            headers.Add(KeyValuePair.Create("cookie", string.Join("; ", cookies.EnumerateArray().Select(Text).OfType<string>())));
         }
 
         var rawQuery = String(root, "rawQueryString");
@@ -156,9 +156,10 @@ public static class LambdaEvents
 
         foreach (var parameter in parameters.EnumerateObject())
         {
-            var value = parameter.Value.GetString() ?? "";
-            resource = resource.Replace("{" + parameter.Name + "+}", value, StringComparison.Ordinal)
-                .Replace("{" + parameter.Name + "}", value, StringComparison.Ordinal);
+            var value = Text(parameter.Value) ?? "";
+            var name = Name(parameter);
+            resource = resource.Replace("{" + name + "+}", value, StringComparison.Ordinal)
+                .Replace("{" + name + "}", value, StringComparison.Ordinal);
         }
 
         return resource.Contains('{', StringComparison.Ordinal) ? null : resource;
@@ -171,12 +172,12 @@ public static class LambdaEvents
         {
             foreach (var header in multi.EnumerateObject().Where(h => h.Value.ValueKind == JsonValueKind.Array))
             {
-                headers.AddRange(header.Value.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.String).Select(v => KeyValuePair.Create(header.Name, v.GetString()!)));
+                headers.AddRange(header.Value.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.String).Select(v => KeyValuePair.Create(Name(header), Text(v)!)));
             }
         }
         else if (root.TryGetProperty("headers", out var single) && single.ValueKind == JsonValueKind.Object)
         {
-            headers.AddRange(single.EnumerateObject().Where(h => h.Value.ValueKind == JsonValueKind.String).Select(h => KeyValuePair.Create(h.Name, h.Value.GetString()!)));
+            headers.AddRange(single.EnumerateObject().Where(h => h.Value.ValueKind == JsonValueKind.String).Select(h => KeyValuePair.Create(Name(h), Text(h.Value)!)));
         }
 
         return headers;
@@ -190,12 +191,12 @@ public static class LambdaEvents
         {
             foreach (var parameter in multi.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Array))
             {
-                pairs.AddRange(parameter.Value.EnumerateArray().Select(v => Pair(parameter.Name, v.GetString() ?? "", encode)));
+                pairs.AddRange(parameter.Value.EnumerateArray().Select(v => Pair(Name(parameter), Text(v) ?? "", encode)));
             }
         }
         else if (root.TryGetProperty("queryStringParameters", out var single) && single.ValueKind == JsonValueKind.Object)
         {
-            pairs.AddRange(single.EnumerateObject().Select(p => Pair(p.Name, p.Value.GetString() ?? "", encode)));
+            pairs.AddRange(single.EnumerateObject().Select(p => Pair(Name(p), Text(p.Value) ?? "", encode)));
         }
 
         return pairs.Count == 0 ? "" : "?" + string.Join('&', pairs);
@@ -228,7 +229,38 @@ public static class LambdaEvents
     }
 
     private static string? String(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) ? Text(value) : null;
+
+    /// <summary>A string value, or null for any other kind. Text that is not valid Unicode (a lone surrogate escape)
+    /// refuses the event: GetString's own InvalidOperationException would end the worker's loop.</summary>
+    private static string? Text(JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            throw new LambdaEventException("The invocation event holds text that is not valid Unicode.");
+        }
+    }
+
+    private static string Name(JsonProperty property)
+    {
+        try
+        {
+            return property.Name;
+        }
+        catch (InvalidOperationException)
+        {
+            throw new LambdaEventException("The invocation event holds a name that is not valid Unicode.");
+        }
+    }
 
     private static string EnsureSlash(string path) => path.StartsWith('/') ? path : "/" + path;
 }

@@ -69,7 +69,17 @@ public sealed partial class LambdaRuntimeServer(
                 continue;
             }
 
-            await HandleAsync(application, runtime, invocation, stopping).ConfigureAwait(false);
+            try
+            {
+                await HandleAsync(application, runtime, invocation, stopping).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !stopping.IsCancellationRequested)
+            {
+                // One invocation must never end the loop: report it as that invocation's error and take the next.
+                LogInvocationFailure(logger, e, invocation.RequestId);
+                await Deliver(() => runtime.PostErrorAsync(invocation.RequestId, "Runtime.Unknown", "The invocation failed.", stopping), invocation).ConfigureAwait(false);
+            }
+
             if (usage is not null)
             {
                 // Before asking for the next invocation: Lambda may freeze the sandbox until then, or for good.
@@ -157,6 +167,9 @@ public sealed partial class LambdaRuntimeServer(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Invocation {RequestId} carried an event that is not an HTTP request: {Reason}")]
     private static partial void LogBadEvent(ILogger logger, string requestId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Invocation {RequestId} failed outside the request pipeline")]
+    private static partial void LogInvocationFailure(ILogger logger, Exception exception, string requestId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The response of invocation {RequestId} could not be delivered")]
     private static partial void LogDeliveryFailure(ILogger logger, Exception exception, string requestId);

@@ -13,6 +13,7 @@ public static class JsonBody
     public static async Task<T> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo, long limit, CancellationToken cancellationToken)
         where T : class
     {
+        CheckHeaders(request);
         var bytes = await ReadBytesAsync(request, limit, cancellationToken).ConfigureAwait(false);
         return Parse(bytes, typeInfo);
     }
@@ -25,6 +26,11 @@ public static class JsonBody
             throw new OpenAiException(OpenAiError.Invalid("The request body is empty; expected a JSON object."));
         }
 
+        if (JsonBodyRules.Check(bytes.Span) is { } broken)
+        {
+            throw new OpenAiException(broken);
+        }
+
         try
         {
             return JsonSerializer.Deserialize(bytes.Span, typeInfo)
@@ -33,6 +39,29 @@ public static class JsonBody
         catch (JsonException e)
         {
             throw new OpenAiException(Describe(e, bytes, typeInfo));
+        }
+    }
+
+    /// <summary>The body must say it is JSON, in UTF-8 (JSON's only encoding on the wire), and not be compressed: the
+    /// proxy inflates nothing a client sends (no decompression bombs), and OpenAI's API takes plain JSON.</summary>
+    private static void CheckHeaders(HttpRequest request)
+    {
+        if (request.Headers.ContentEncoding is { Count: > 0 } encoding
+            && !string.Equals(encoding.ToString(), "identity", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new OpenAiException(new OpenAiError(415, $"Content-Encoding '{encoding}' is not supported: send the JSON body uncompressed.",
+                OpenAiError.InvalidRequestType, null, "unsupported_content_encoding"));
+        }
+
+        var type = request.ContentType;
+        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(type, out var media)
+            || !(media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+                || media.MediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase))
+            || (media.Charset.HasValue && !media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && !media.Charset.Equals("utf8", StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new OpenAiException(new OpenAiError(415,
+                $"Content-Type must be application/json (in UTF-8), but got {(string.IsNullOrEmpty(type) ? "none" : $"'{type}'")}.",
+                OpenAiError.InvalidRequestType, null, "unsupported_media_type"));
         }
     }
 

@@ -52,6 +52,8 @@ public class SigV4VerifierTests
         { "single-encoded canonical path", () => SignedSingleEncoded(), TimeSpan.Zero, "InvalidSignatureException" },
         { "no authorization", () => new SignedRequestData("POST", "/model/x/converse", new Dictionary<string, string>(), Body), TimeSpan.Zero, "MissingAuthenticationTokenException" },
         { "unknown access key", () => WithAuthorization(Signed("amazon.nova-lite-v1:0"), a => a.Replace(LocalCredentials.AccessKeyId, "AKIDEXAMPLE")), TimeSpan.Zero, "UnrecognizedClientException" },
+        // fuzz (SigV4FuzzTests): a parameter named twice threw ArgumentException, a 500.
+        { "a parameter twice", () => WithAuthorization(Signed("amazon.nova-lite-v1:0"), a => a + ", Signature=00"), TimeSpan.Zero, "IncompleteSignatureException" },
         { "no signature", () => WithAuthorization(Signed("amazon.nova-lite-v1:0"), a => a[..a.IndexOf(", Signature", StringComparison.Ordinal)]), TimeSpan.Zero, "IncompleteSignatureException" },
         { "wrong bearer token", () => new SignedRequestData("POST", "/model/x/converse", new Dictionary<string, string> { ["authorization"] = "Bearer nope" }, Body), TimeSpan.Zero, "UnrecognizedClientException" },
     };

@@ -5,10 +5,10 @@ namespace BedrockNovaProxy.GitOps.Tests;
 /// <summary>Invalid customer files, each a one-line change of a valid one, with the exact finding and its position.</summary>
 public class ValidationTests
 {
-    private const string File = "customers/acme/staging.yaml";
+    internal const string File = "customers/acme/staging.yaml";
 
     // A valid file; the line numbers in the cases below refer to it.
-    private const string Valid = """
+    internal const string Valid = """
         # yaml-language-server: $schema=../schema.json
         customer:
           name: "acme"
@@ -74,6 +74,9 @@ public class ValidationTests
         { "malformed KMS ARN", "kms_key_id: \"arn:aws:kms:us-east-1:123456789012:key/1f2e3d4c-5b6a-4789-8abc-0123456789ab\"", "kms_key_id: \"alias/my-key\"", 18, 17, "schema", "security.encryption.kms_key_id is \"alias/my-key\", which is not of the expected form" },
         { "no model", "    \"gpt-4o\": \"amazon.nova-pro-v1:0\"\n    \"gpt-4o-mini\": \"amazon.nova-lite-v1:0\"\n", "    {}\n", 27, 5, "schema", "models.mappings needs at least 1 entry" },
         { "a tag", "name: \"acme\"", "name: !Ref acme", 3, 9, "yaml", "Tags such as '!Ref' have no meaning in a customer file; write plain values." },
+        // fuzz (ValidationFuzzTests): 200 levels of flow nesting crashed validate (the schema check's JSON reader stops at 64).
+        { "a number beyond a double", "memory_size: 1024", "memory_size: 1e400", 31, 18, "yaml", "The number 1e400 is beyond the range of a double" },
+        { "nesting far too deep", "region: \"us-east-1\"", "region: " + new string('[', 200) + new string(']', 200), 5, 42, "yaml", "The file nests more than 32 levels deep" },
         { "a duplicate alias", "    \"gpt-4o-mini\": \"amazon.nova-lite-v1:0\"", "    \"gpt-4o-mini\": \"amazon.nova-lite-v1:0\"\n    \"gpt-4o\": \"amazon.nova-micro-v1:0\"", 29, 5, "yaml", "Duplicate key" },
         { "no schema comment", "# yaml-language-server: $schema=../schema.json", "# customer file", 1, 1, "schema-comment", "the first line must name the schema, so editors complete and check the file" },
         { "a Region without Nova", "region: \"us-east-1\"", "region: \"sa-east-1\"", 5, 11, "region", "Amazon Nova is not offered in sa-east-1" },

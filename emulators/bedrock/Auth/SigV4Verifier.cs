@@ -98,7 +98,11 @@ public static class SigV4Verifier
             return Fail(AuthFailureKind.IncompleteSignature, $"Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization={authorization.Split(' ')[0]}");
         }
 
-        var parts = ParseAuthorization(authorization[(Algorithm.Length + 1)..]);
+        if (ParseAuthorization(authorization[(Algorithm.Length + 1)..]) is not { } parts)
+        {
+            return Fail(AuthFailureKind.IncompleteSignature, "Authorization header names one of its parameters more than once.");
+        }
+
         foreach (var required in new[] { "Credential", "SignedHeaders", "Signature" })
         {
             if (!parts.ContainsKey(required))
@@ -252,11 +256,20 @@ public static class SigV4Verifier
         return builder.ToString();
     }
 
-    private static Dictionary<string, string> ParseAuthorization(string value) => value
-        .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-        .Select(part => part.Split('=', 2))
-        .Where(kv => kv.Length == 2)
-        .ToDictionary(kv => kv[0], kv => kv[1], StringComparer.Ordinal);
+    /// <summary>The header's parameters, or null when one is named twice (which of them was signed is anyone's guess).</summary>
+    private static Dictionary<string, string>? ParseAuthorization(string value)
+    {
+        var parts = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var kv in value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(part => part.Split('=', 2)))
+        {
+            if (kv.Length == 2 && !parts.TryAdd(kv[0], kv[1]))
+            {
+                return null;
+            }
+        }
+
+        return parts;
+    }
 
     private static string Stamp(DateTime utc) => utc.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
 

@@ -79,7 +79,7 @@ public static class EventStreamDecoder
                 throw new EventStreamFormatException("Event stream header name is empty or truncated.");
             }
 
-            var name = Encoding.UTF8.GetString(span.Slice(1, nameLength));
+            var name = Text(span.Slice(1, nameLength));
             var type = span[1 + nameLength];
             span = span[(2 + nameLength)..];
             headers[name] = ReadValue(type, ref span);
@@ -99,12 +99,35 @@ public static class EventStreamDecoder
             case 4: return BinaryPrimitives.ReadInt32BigEndian(Take(ref span, 4)).ToString(CultureInfo.InvariantCulture);
             case 5: return BinaryPrimitives.ReadInt64BigEndian(Take(ref span, 8)).ToString(CultureInfo.InvariantCulture);
             case 6: return Convert.ToBase64String(Take(ref span, BinaryPrimitives.ReadUInt16BigEndian(Take(ref span, 2))));
-            case 7: return Encoding.UTF8.GetString(Take(ref span, BinaryPrimitives.ReadUInt16BigEndian(Take(ref span, 2))));
+            case 7: return Text(Take(ref span, BinaryPrimitives.ReadUInt16BigEndian(Take(ref span, 2))));
             case 8:
-                return DateTimeOffset.FromUnixTimeMilliseconds(BinaryPrimitives.ReadInt64BigEndian(Take(ref span, 8)))
-                    .ToString("O", CultureInfo.InvariantCulture);
+                var milliseconds = BinaryPrimitives.ReadInt64BigEndian(Take(ref span, 8));
+                if (milliseconds < MinTimestamp || milliseconds > MaxTimestamp)
+                {
+                    throw new EventStreamFormatException($"Event stream timestamp header {milliseconds} ms is outside the years 1 to 9999.");
+                }
+
+                return DateTimeOffset.FromUnixTimeMilliseconds(milliseconds).ToString("O", CultureInfo.InvariantCulture);
             case 9: return new Guid(Take(ref span, 16), bigEndian: true).ToString();
             default: throw new EventStreamFormatException($"Event stream header value type {type} is unknown.");
+        }
+    }
+
+    private static readonly long MinTimestamp = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
+    private static readonly long MaxTimestamp = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
+
+    /// <summary>Names and string values must be UTF-8: anything else is a corrupt frame, not text to guess at.</summary>
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private static string Text(ReadOnlySpan<byte> bytes)
+    {
+        try
+        {
+            return StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new EventStreamFormatException("Event stream header text is not UTF-8.");
         }
     }
 

@@ -8,7 +8,15 @@ namespace BedrockNovaProxy.Tests.EndToEnd;
 /// otherwise, within size limits, without following redirects.</summary>
 public class ImageFetchTests
 {
-    private static readonly byte[] Png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
+    internal static readonly byte[] Png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
+
+    /// <summary>The proxy under Kestrel, fetching images from 127.0.0.1 (where the tests' image servers listen).</summary>
+    internal static Task<LocalSystem> LoopbackImagesAllowedAsync() => LocalSystem.StartAsync(Hosting.Kestrel, new Dictionary<string, string?>
+    {
+        ["Proxy:ImageFetch:AllowedHosts:0"] = "127.0.0.1",
+        ["Proxy:ImageFetch:MaxBytes"] = "1048576",
+        ["Proxy:ImageFetch:AllowPrivateNetworks"] = "true", // the image server is on loopback
+    });
 
     private static async Task<WebApplication> ImageServerAsync()
     {
@@ -35,12 +43,7 @@ public class ImageFetchTests
     {
         await using var images = await ImageServerAsync();
         var origin = images.Urls.First();
-        await using var system = await LocalSystem.StartAsync(Hosting.Kestrel, new Dictionary<string, string?>
-        {
-            ["Proxy:ImageFetch:AllowedHosts:0"] = "127.0.0.1",
-            ["Proxy:ImageFetch:MaxBytes"] = "1048576",
-            ["Proxy:ImageFetch:AllowPrivateNetworks"] = "true", // the image server is on loopback
-        });
+        await using var system = await LoopbackImagesAllowedAsync();
         var ct = TestContext.Current.CancellationToken;
         async Task<HttpResponseMessage> Ask(string url) => await system.Http.PostAsync("v1/chat/completions", JsonText(Body(url)), ct);
 
