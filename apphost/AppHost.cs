@@ -26,6 +26,23 @@ var proxyEnvironment = ProxySettings.For(config, lambda: false)
     .Append(KeyValuePair.Create($"Proxy__Auth__Keys__{config.Auth.Keys.Count}__Sha256", ApiKeyHash.Of(devKey)))
     .ToList();
 
+// Shared limits, budgets and usage on a local DynamoDB (dynalite, `npm ci --prefix emulators/dynamodb`) that both proxies
+// use, so one key's limit holds across them as across a deployment's instances. Without node or dynalite: per process.
+var dynamoFolder = Path.Combine(root, "emulators", "dynamodb");
+var table = LimitsSection.TableName(config);
+var sharedLimits = File.Exists(Path.Combine(dynamoFolder, "node_modules", "dynalite", "index.js")) && OnPath("node");
+Console.WriteLine(sharedLimits
+    ? $"Limits: shared by both proxies through the local DynamoDB (dynalite, table {table})."
+    : $"Limits: PER PROCESS (each proxy counts alone): node or dynalite is missing; for shared limits run: npm ci --prefix {dynamoFolder}");
+if (!sharedLimits)
+{
+    proxyEnvironment.RemoveAll(kv => kv.Key.StartsWith("Proxy__SharedLimits__", StringComparison.Ordinal));
+}
+
+var dynamo = sharedLimits
+    ? builder.AddExecutable("dynamodb", "node", dynamoFolder, "server.js").WithHttpEndpoint(env: "PORT", isProxied: false).WithEnvironment("TABLE", table)
+    : null;
+
 var bedrock = builder.AddProject<Projects.BedrockEmulator>("bedrock")
     .WithHttpEndpoint()
     .WithEnvironment("Emulator__Region", customer.Region)
@@ -42,7 +59,7 @@ var lambda = builder.AddProject<Projects.LambdaEmulator>("lambda")
     .WithHttpHealthCheck("/_emulator/health", endpointName: "api");
 var runtimeApi = lambda.GetEndpoint("runtime");
 
-IResourceBuilder<ProjectResource> Proxy(string name) => builder.AddProject<Projects.BedrockNovaProxy>(name)
+IResourceBuilder<ProjectResource> NewProxy(string name) => builder.AddProject<Projects.BedrockNovaProxy>(name)
     .WithEnvironment(env =>
     {
         foreach (var (key, value) in proxyEnvironment)
@@ -56,6 +73,12 @@ IResourceBuilder<ProjectResource> Proxy(string name) => builder.AddProject<Proje
     .WithEnvironment("AWS_SECRET_ACCESS_KEY", LocalCredentials.SecretAccessKey)
     .WithEnvironment("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", bedrockUrl)
     .WaitFor(bedrock);
+
+IResourceBuilder<ProjectResource> Proxy(string name)
+{
+    var proxy = NewProxy(name);
+    return dynamo is null ? proxy : proxy.WithEnvironment("Proxy__SharedLimits__ServiceUrl", dynamo.GetEndpoint("http")).WaitFor(dynamo);
+}
 
 Proxy("proxy-lambda")
     .WithEnvironment("AWS_LAMBDA_RUNTIME_API", ReferenceExpression.Create($"{runtimeApi.Property(EndpointProperty.HostAndPort)}"))
@@ -81,3 +104,6 @@ builder.Eventing.Subscribe<AfterResourcesCreatedEvent>((_, _) =>
 });
 
 builder.Build().Run();
+
+static bool OnPath(string program) => (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
+    .Any(dir => dir.Length > 0 && File.Exists(Path.Combine(dir, program)));

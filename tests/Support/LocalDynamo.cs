@@ -54,7 +54,7 @@ public sealed class LocalDynamo : IAsyncDisposable
     private async Task RunAsync(int port, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var arg in new[] { Path.Combine(Folder, "server.js"), port.ToString(System.Globalization.CultureInfo.InvariantCulture), _data })
+        foreach (var arg in new[] { Path.Combine(Folder, "server.js"), port.ToString(System.Globalization.CultureInfo.InvariantCulture), _data, "--exit-with-stdin" })
         {
             start.ArgumentList.Add(arg);
         }
