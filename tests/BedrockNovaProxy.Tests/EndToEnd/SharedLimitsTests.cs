@@ -52,6 +52,7 @@ public sealed class SharedLimitsTests
     [Fact]
     public async Task Instances_on_one_store_admit_the_limit_exactly_and_their_usage_adds_up()
     {
+        await ExternalTools.RequireDynaliteAsync(Ct);
         await using var dynamo = await LocalDynamo.StartAsync(Ct);
         var time = Now();
         var systems = await StartAsync(dynamo, time, new()
@@ -106,6 +107,7 @@ public sealed class SharedLimitsTests
     [Fact]
     public async Task A_token_budget_stops_every_instance_at_the_budget_until_the_day_ends()
     {
+        await ExternalTools.RequireDynaliteAsync(Ct);
         await using var dynamo = await LocalDynamo.StartAsync(Ct);
         var time = Now();
         const int budget = 600;
@@ -176,6 +178,7 @@ public sealed class SharedLimitsTests
     [Fact]
     public async Task A_store_outage_mid_run_serves_on_per_process_limits_or_refuses_as_configured_and_recovers()
     {
+        await ExternalTools.RequireDynaliteAsync(Ct);
         await using var dynamo = await LocalDynamo.StartAsync(Ct);
         var time = Now();
         // A block of one request: every request leases, so every request meets the outage.
