@@ -27,6 +27,9 @@ public sealed class SharedLimitsTests
 
         settings["Proxy:SharedLimits:Table"] = Table;
         settings["Proxy:SharedLimits:ServiceUrl"] = dynamo.Url.AbsoluteUri;
+        // A slow store (dynalite on a machine busy with the whole suite) must not pass for a failed one here: these
+        // tests prove the shared counting, and the outage test stops the store outright.
+        settings["Proxy:SharedLimits:Timeout"] = "00:00:05";
         return await Task.WhenAll(hostings.Select(h => LocalSystem.StartAsync(h, settings, time)));
     }
 
@@ -66,6 +69,7 @@ public sealed class SharedLimitsTests
             var responses = await Task.WhenAll(Enumerable.Range(0, 90).Select(i => ChatAsync(systems[i % 3], $"request {i}")));
 
             var ok = responses.Where(r => r.StatusCode == HttpStatusCode.OK).ToList();
+            Assert.All(systems, s => Assert.Equal(0, s.ProxyServices.GetRequiredService<LimitsMetrics>().Failures));
             Assert.Equal(30, ok.Count);
             foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.OK))
             {
@@ -148,6 +152,7 @@ public sealed class SharedLimitsTests
                 }
             }));
 
+            Assert.All(systems, s => Assert.Equal(0, s.ProxyServices.GetRequiredService<LimitsMetrics>().Failures));
             var tokens = served.Sum(s => s.Input + s.Output);
             var largest = served.Max(s => s.Input + s.Output);
             // Spent: at least the budget less one idle lease block per instance; over it by at most what was in flight.
