@@ -222,7 +222,8 @@ public sealed class SharedLimitsTests
 
             Assert.All(systems, s => Assert.True(s.ProxyServices.GetRequiredService<LimitsMetrics>().Failures > 0));
             // Each such request says so in its EMF line (the LimitsStoreAlarm reads it).
-            var line = refusing[0].Metrics.For(during[^1].Headers.GetValues("x-request-id").Single());
+            var refusal = during[5..].First(r => r.StatusCode == HttpStatusCode.ServiceUnavailable);
+            var line = refusing[0].Metrics.For(refusal.Headers.GetValues("x-request-id").Single());
             Assert.Equal(1, line!.Value.GetProperty("LimitsStoreDegraded").GetInt32());
 
             // Per process, the serving instance holds the whole limit alone: 20 in the minute, then 429.
