@@ -41,6 +41,22 @@ var proxyEnvironment = ProxySettings.For(config, lambda: false)
     .ToList();
 
 var customerFile = builder.AddCustomer(root, customerPath, config);
+// Shared limits, budgets and usage on a local DynamoDB (dynalite, `npm ci --prefix emulators/dynamodb`) that both proxies
+// use, so one key's limit holds across them as across a deployment's instances. Without node or dynalite: per process.
+var dynamoFolder = Path.Combine(root, "emulators", "dynamodb");
+var table = LimitsSection.TableName(config);
+var sharedLimits = File.Exists(Path.Combine(dynamoFolder, "node_modules", "dynalite", "index.js")) && OnPath("node");
+Console.WriteLine(sharedLimits
+    ? $"Limits: shared by both proxies through the local DynamoDB (dynalite, table {table})."
+    : $"Limits: PER PROCESS (each proxy counts alone): node or dynalite is missing; for shared limits run: npm ci --prefix {dynamoFolder}");
+if (!sharedLimits)
+{
+    proxyEnvironment.RemoveAll(kv => kv.Key.StartsWith("Proxy__SharedLimits__", StringComparison.Ordinal));
+}
+
+var dynamo = sharedLimits
+    ? builder.AddExecutable("dynamodb", "node", dynamoFolder, "server.js").WithHttpEndpoint(env: "PORT", isProxied: false).WithEnvironment("TABLE", table)
+    : null;
 
 var bedrock = builder.AddProject<Projects.BedrockEmulator>("bedrock")
     .WithHttpEndpoint()
@@ -62,7 +78,7 @@ var lambda = builder.AddProject<Projects.LambdaEmulator>("lambda")
     .WithHttpHealthCheck("/_emulator/health", endpointName: "api");
 var runtimeApi = lambda.GetEndpoint("runtime");
 
-IResourceBuilder<ProjectResource> Proxy(string name) => builder.AddProject<Projects.BedrockNovaProxy>(name)
+IResourceBuilder<ProjectResource> NewProxy(string name) => builder.AddProject<Projects.BedrockNovaProxy>(name)
     .WithEnvironment(env =>
     {
         foreach (var (key, value) in proxyEnvironment)
@@ -79,6 +95,12 @@ IResourceBuilder<ProjectResource> Proxy(string name) => builder.AddProject<Proje
 
 // The Lambda worker runs under the local Lambda, as on AWS: the dashboard shows it there.
 var reports = Path.Combine(root, "loadtests", "reports");
+IResourceBuilder<ProjectResource> Proxy(string name)
+{
+    var proxy = NewProxy(name);
+    return dynamo is null ? proxy : proxy.WithEnvironment("Proxy__SharedLimits__ServiceUrl", dynamo.GetEndpoint("http")).WaitFor(dynamo);
+}
+
 Proxy("proxy-lambda")
     .WithEnvironment("AWS_LAMBDA_RUNTIME_API", ReferenceExpression.Create($"{runtimeApi.Property(EndpointProperty.HostAndPort)}"))
     .WithEnvironment("Proxy__Lambda__Streaming", "true")
@@ -109,3 +131,6 @@ builder.Eventing.Subscribe<AfterResourcesCreatedEvent>((_, _) =>
 });
 
 builder.Build().Run();
+
+static bool OnPath(string program) => (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
+    .Any(dir => dir.Length > 0 && File.Exists(Path.Combine(dir, program)));

@@ -31,9 +31,11 @@ var benchRate = new Option<double>("--rate") { Description = "Arrival rate of th
 var benchReport = new Option<DirectoryInfo>("--report") { Description = "Folder for bench.md and bench.json.", DefaultValueFactory = _ => new DirectoryInfo("loadtests/reports/bench") };
 var benchTtft = Ttft();
 var benchTps = Tps();
-var bench = new Command("bench", "The proxy against the local Bedrock called directly, in the same run.") { benchDuration, benchRate, benchReport, benchTtft, benchTps };
+var benchLimits = new Option<bool>("--shared-limits") { Description = "Instead: shared limits (leased from a local DynamoDB) against per-process limits, at --rate (needs node and dynalite)." };
+var bench = new Command("bench", "The proxy against the local Bedrock called directly, in the same run.") { benchDuration, benchRate, benchReport, benchTtft, benchTps, benchLimits };
 bench.SetAction((r, ct) => Durations.TryParse(r.GetValue(benchDuration), out var during)
-    ? Bench.RunAsync(during, r.GetValue(benchRate), r.GetValue(benchReport)!, r.GetValue(benchTtft), r.GetValue(benchTps), ct)
+    ? r.GetValue(benchLimits) ? LimitsBench.RunAsync(during, r.GetValue(benchRate), r.GetValue(benchReport)!, ct)
+        : Bench.RunAsync(during, r.GetValue(benchRate), r.GetValue(benchReport)!, r.GetValue(benchTtft), r.GetValue(benchTps), ct)
     : Task.FromResult(Usage($"--duration: '{r.GetValue(benchDuration)}' is not a duration (500ms, 30s, 2m).")));
 
 var aot = new Option<FileInfo>("--aot") { Description = "The Native AOT build of the service (bootstrap).", Required = true };

@@ -5,7 +5,7 @@ namespace BedrockNovaProxy.Telemetry;
 /// reads back; one copy, so none of them can drift from the others.</summary>
 public static class MetricNames
 {
-    public static readonly string[] Metrics = ["Requests", "Errors", "Latency", "TimeToFirstToken", "InputTokens", "OutputTokens", "EstimatedCostUSD"];
+    public static readonly string[] Metrics = ["Requests", "Errors", "Latency", "TimeToFirstToken", "InputTokens", "OutputTokens", "EstimatedCostUSD", "LimitsStoreDegraded"];
 
     /// <summary>Every set starts with the stage's identity, so green's load test never moves prod's alarms; the first
     /// set is the stage's totals (alarms), the others break them down (dashboards): per operation, per API key's name
@@ -21,6 +21,8 @@ public static class MetricNames
     {
         ["Requests"] = "Count", ["Errors"] = "Count", ["Latency"] = "Milliseconds", ["TimeToFirstToken"] = "Milliseconds",
         ["InputTokens"] = "Count", ["OutputTokens"] = "Count", ["EstimatedCostUSD"] = "None",
+        // 1 for a request admitted (or refused) while the shared limits store was failing: per-process limits or 503s.
+        ["LimitsStoreDegraded"] = "Count",
     };
 
     /// <summary>none, auth (401/403), throttled (429), client (other 4xx), timeout (504), upstream (other 5xx).</summary>

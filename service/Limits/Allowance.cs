@@ -186,6 +186,18 @@ public sealed class Allowance
         return Verdict.Admitted;
     }
 
+    /// <summary>Whether the store failed and is not tried again yet (this allowance counts per process or refuses).</summary>
+    public bool StoreDown
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _store is not null && _time.GetUtcNow() < _storeRetryAt;
+            }
+        }
+    }
+
     /// <summary>Until the store is tried again (Retry-After of a refusal).</summary>
     public TimeSpan UntilStoreRetry
     {

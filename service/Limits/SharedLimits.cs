@@ -37,6 +37,8 @@ public sealed class ScopeAllowances
 
     public IReadOnlyList<Allowance> Budgets { get; }
 
+    public IEnumerable<Allowance> All => Charged.Append(Requests).OfType<Allowance>();
+
     /// <summary>What the answer's tokens and cost are charged to.</summary>
     public IEnumerable<Allowance> Charged => Budgets.Append(TokensPerMinute).OfType<Allowance>();
 }
@@ -65,6 +67,9 @@ public sealed class SharedLimits
     public UsageLog? Usage { get; }
 
     public ScopeAllowances For(string key) => _keys[key];
+
+    /// <summary>Whether any limit of <paramref name="key"/> or of the environment is waiting out a store failure.</summary>
+    public bool StoreDown(string key) => _keys[key].All.Concat(_environment.All).Any(a => a.StoreDown);
 
     /// <summary>Whether a request of <paramref name="key"/> meets any budget (without a store, its only shared-path check).</summary>
     public bool HasBudgets(string key) => _keys[key].Budgets.Count > 0 || _environment.Budgets.Count > 0;

@@ -8,6 +8,9 @@ namespace BedrockNovaProxy.Pipeline;
 /// <summary>Which key a request came with (absent for anonymous local development).</summary>
 public sealed record ApiKeyFeature(ApiKey Key);
 
+/// <summary>Present when a request met the shared limits while their store was failing (the LimitsStoreDegraded metric).</summary>
+public sealed record LimitsDegradedFeature;
+
 /// <summary>API keys (Authorization: Bearer, or x-api-key) on everything but the health probes, refused once expired,
 /// then the key's and the environment's limits and budgets (per process, or shared by every instance through the
 /// store: <see cref="Limits.SharedLimits"/>), with OpenAI's x-ratelimit-* headers on every answer. 401, 429 and 503 in
@@ -42,7 +45,18 @@ public sealed class Authentication(RequestDelegate next, ApiKeys keys, Limits.Sh
 
     private async Task AdmitSharedAsync(HttpContext context, ApiKey key)
     {
-        await limits.AdmitAsync(key.Name, context.RequestAborted).ConfigureAwait(false);
+        try
+        {
+            await limits.AdmitAsync(key.Name, context.RequestAborted).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (limits.StoreDown(key.Name))
+            {
+                context.Features.Set(new LimitsDegradedFeature());
+            }
+        }
+
         await next(context).ConfigureAwait(false);
     }
 

@@ -45,7 +45,8 @@ public sealed partial class Metrics(RequestDelegate next, ProxyConfiguration con
                 status, elapsed.TotalMilliseconds, metrics.TimeToFirstToken?.TotalMilliseconds,
                 metrics.InputTokens, metrics.OutputTokens,
                 metrics.ModelId is { } id ? NovaPrices.Estimate(id, metrics.InputTokens, metrics.OutputTokens, metrics.Tier) : null,
-                context.TraceIdentifier, time.GetUtcNow(), context.Features.Get<ApiKeyFeature>()?.Key.Name ?? "none")));
+                context.TraceIdentifier, time.GetUtcNow(), context.Features.Get<ApiKeyFeature>()?.Key.Name ?? "none",
+                context.Features.Get<LimitsDegradedFeature>() is not null)));
         }
     }
 

@@ -18,7 +18,8 @@ public sealed record MetricsRecord(
     decimal? EstimatedCostUsd,
     string RequestId,
     DateTimeOffset Timestamp,
-    string ApiKey = "none");
+    string ApiKey = "none",
+    bool LimitsDegraded = false);
 
 /// <summary>CloudWatch Embedded Metric Format (docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/
 /// CloudWatch_Embedded_Metric_Format_Specification.html): one JSON line per request, two directives, with the names and
@@ -64,6 +65,8 @@ public static class Emf
             {
                 json.WriteNumber("EstimatedCostUSD", cost);
             }
+
+            json.WriteNumber("LimitsStoreDegraded", r.LimitsDegraded ? 1 : 0);
 
             // Properties, not dimensions: searchable in Logs Insights without multiplying metric cost.
             json.WriteNumber("StatusCode", r.Status);

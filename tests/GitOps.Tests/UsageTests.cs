@@ -1,6 +1,7 @@
 using BedrockNovaProxy.Aws;
 using BedrockNovaProxy.GitOps.Commands;
 using BedrockNovaProxy.Limits;
+using BedrockNovaProxy.Local;
 using BedrockNovaProxy.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
@@ -13,6 +14,7 @@ public class UsageTests
     public async Task Usage_sums_each_key_over_the_days_asked_for_as_a_table_and_as_markdown()
     {
         var ct = TestContext.Current.CancellationToken;
+        await ExternalTools.RequireDynaliteAsync(ct);
         await using var dynamo = await LocalDynamo.StartAsync(ct);
         using var client = dynamo.Client();
         const string Table = "bnp-acme-staging-limits";

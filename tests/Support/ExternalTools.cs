@@ -32,6 +32,14 @@ public static partial class ExternalTools
         Assert.Skip(missing);
     }
 
+    /// <summary>node and dynalite (emulators/dynamodb) for the tests on a local DynamoDB: skips without, fails so on CI.</summary>
+    public static async Task RequireDynaliteAsync(CancellationToken cancellationToken)
+    {
+        Require(await RunsAsync("node", ["--version"], cancellationToken), "node is not installed");
+        var folder = RepositoryPath("emulators", "dynamodb");
+        Require(File.Exists(Path.Combine(folder, "node_modules", "dynalite", "index.js")), $"dynalite is not installed: npm ci --prefix {folder}");
+    }
+
     /// <summary>Whether <paramref name="file"/> runs and exits 0 with these arguments.</summary>
     public static async Task<bool> RunsAsync(string file, string[] args, CancellationToken cancellationToken, string? workingDirectory = null)
     {

@@ -27,6 +27,9 @@ public sealed class SharedLimitsTests
 
         settings["Proxy:SharedLimits:Table"] = Table;
         settings["Proxy:SharedLimits:ServiceUrl"] = dynamo.Url.AbsoluteUri;
+        // A slow store (dynalite on a machine busy with the whole suite) must not pass for a failed one here: these
+        // tests prove the shared counting, and the outage test stops the store outright.
+        settings["Proxy:SharedLimits:Timeout"] = "00:00:05";
         return await Task.WhenAll(hostings.Select(h => LocalSystem.StartAsync(h, settings, time)));
     }
 
@@ -52,6 +55,7 @@ public sealed class SharedLimitsTests
     [Fact]
     public async Task Instances_on_one_store_admit_the_limit_exactly_and_their_usage_adds_up()
     {
+        await ExternalTools.RequireDynaliteAsync(Ct);
         await using var dynamo = await LocalDynamo.StartAsync(Ct);
         var time = Now();
         var systems = await StartAsync(dynamo, time, new()
@@ -65,6 +69,7 @@ public sealed class SharedLimitsTests
             var responses = await Task.WhenAll(Enumerable.Range(0, 90).Select(i => ChatAsync(systems[i % 3], $"request {i}")));
 
             var ok = responses.Where(r => r.StatusCode == HttpStatusCode.OK).ToList();
+            Assert.All(systems, s => Assert.Equal(0, s.ProxyServices.GetRequiredService<LimitsMetrics>().Failures));
             Assert.Equal(30, ok.Count);
             foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.OK))
             {
@@ -106,6 +111,7 @@ public sealed class SharedLimitsTests
     [Fact]
     public async Task A_token_budget_stops_every_instance_at_the_budget_until_the_day_ends()
     {
+        await ExternalTools.RequireDynaliteAsync(Ct);
         await using var dynamo = await LocalDynamo.StartAsync(Ct);
         var time = Now();
         const int Budget = 600;
@@ -146,6 +152,7 @@ public sealed class SharedLimitsTests
                 }
             }));
 
+            Assert.All(systems, s => Assert.Equal(0, s.ProxyServices.GetRequiredService<LimitsMetrics>().Failures));
             var tokens = served.Sum(s => s.Input + s.Output);
             var largest = served.Max(s => s.Input + s.Output);
             // Spent: at least the budget less one idle lease block per instance; over it by at most what was in flight.
@@ -176,6 +183,7 @@ public sealed class SharedLimitsTests
     [Fact]
     public async Task A_store_outage_mid_run_serves_on_per_process_limits_or_refuses_as_configured_and_recovers()
     {
+        await ExternalTools.RequireDynaliteAsync(Ct);
         await using var dynamo = await LocalDynamo.StartAsync(Ct);
         var time = Now();
         // A block of one request: every request leases, so every request meets the outage.
@@ -213,6 +221,10 @@ public sealed class SharedLimitsTests
             }
 
             Assert.All(systems, s => Assert.True(s.ProxyServices.GetRequiredService<LimitsMetrics>().Failures > 0));
+            // Each such request says so in its EMF line (the LimitsStoreAlarm reads it).
+            var refusal = during[5..].First(r => r.StatusCode == HttpStatusCode.ServiceUnavailable);
+            var line = refusing[0].Metrics.For(refusal.Headers.GetValues("x-request-id").Single());
+            Assert.Equal(1, line!.Value.GetProperty("LimitsStoreDegraded").GetInt32());
 
             // Per process, the serving instance holds the whole limit alone: 20 in the minute, then 429.
             var rest = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => ChatAsync(serving[0])));

@@ -2,11 +2,11 @@ using System.Diagnostics;
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 
-namespace BedrockNovaProxy.Tests.Support;
+namespace BedrockNovaProxy.Local;
 
 /// <summary>dynalite (emulators/dynamodb, `npm ci` there) as a child process on 127.0.0.1, on LevelDB files of its own
-/// so that it can be stopped (a store outage) and started again on the same port with its counters. Judged with AWS's
-/// own DynamoDB client. Skips without node or the package, fails so on CI.</summary>
+/// so that it can be stopped (a store outage) and started again on the same port with its counters. The shared-limits
+/// tests and `local bench --shared-limits` run on it; tests check <see cref="Installed"/> first (skip, or fail on CI).</summary>
 public sealed class LocalDynamo : IAsyncDisposable
 {
     private readonly string _data = Directory.CreateTempSubdirectory("bnp-dynalite-").FullName;
@@ -16,7 +16,10 @@ public sealed class LocalDynamo : IAsyncDisposable
     {
     }
 
-    public static string Folder => ExternalTools.RepositoryPath("emulators", "dynamodb");
+    public static string Folder => Path.Combine(BedrockNovaProxy.Cli.RepositoryRoot.Find(AppContext.BaseDirectory) ?? Directory.GetCurrentDirectory(), "emulators", "dynamodb");
+
+    /// <summary>Whether `npm ci` has installed dynalite (node itself is the caller's to check).</summary>
+    public static bool Installed => File.Exists(Path.Combine(Folder, "node_modules", "dynalite", "index.js"));
 
     public Uri Url { get; private set; } = null!;
 
@@ -28,9 +31,6 @@ public sealed class LocalDynamo : IAsyncDisposable
 
     public static async Task<LocalDynamo> StartAsync(CancellationToken cancellationToken)
     {
-        ExternalTools.Require(await ExternalTools.RunsAsync("node", ["--version"], cancellationToken), "node is not installed");
-        ExternalTools.Require(File.Exists(Path.Combine(Folder, "node_modules", "dynalite", "index.js")),
-            $"dynalite is not installed: npm ci --prefix {Folder}");
         var dynamo = new LocalDynamo();
         await dynamo.RunAsync(0, cancellationToken);
         return dynamo;
@@ -54,7 +54,7 @@ public sealed class LocalDynamo : IAsyncDisposable
     private async Task RunAsync(int port, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var arg in new[] { Path.Combine(Folder, "server.js"), port.ToString(System.Globalization.CultureInfo.InvariantCulture), _data })
+        foreach (var arg in new[] { Path.Combine(Folder, "server.js"), port.ToString(System.Globalization.CultureInfo.InvariantCulture), _data, "--exit-with-stdin" })
         {
             start.ArgumentList.Add(arg);
         }
