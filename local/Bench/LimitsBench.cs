@@ -41,11 +41,11 @@ public static class LimitsBench
             ["Proxy:SharedLimits:Table"] = "bench-limits",
             ["Proxy:SharedLimits:ServiceUrl"] = dynamo.Url.AbsoluteUri,
         });
-        const string instant = "[[latency:ttft=0,tps=0]] " + LocalGate.Prompt;
+        const string Instant = "[[latency:ttft=0,tps=0]] " + LocalGate.Prompt;
         using var localHttp = Commands.CreateClient(local.ProxyUrl);
         using var sharedHttp = Commands.CreateClient(shared.ProxyUrl);
-        var off = new OpenAiScenarios(localHttp, "gpt-4o-mini", instant, InProcessStack.ApiKey);
-        var on = new OpenAiScenarios(sharedHttp, "gpt-4o-mini", instant, InProcessStack.ApiKey);
+        var off = new OpenAiScenarios(localHttp, "gpt-4o-mini", Instant, InProcessStack.ApiKey);
+        var on = new OpenAiScenarios(sharedHttp, "gpt-4o-mini", Instant, InProcessStack.ApiKey);
         foreach (var step in new Func<CancellationToken, Task<StepResult>>[] { off.ChatAsync, on.ChatAsync })
         {
             await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => step(ct)));
