@@ -113,6 +113,11 @@ public sealed class ImageFetcher
         {
             throw Refused(e.InnerException is RefusedAddressException refused ? refused.Message : $"The image at {uri} could not be fetched.", param, "invalid_image_url");
         }
+        catch (IOException)
+        {
+            // The body ended before its Content-Length, or the connection dropped inside it (HttpIOException).
+            throw Refused($"The image at {uri} could not be fetched: the connection ended inside its body.", param, "invalid_image_url");
+        }
     }
 
     private bool HostAllowed(string host) => _options.AllowedHosts.Any(allowed =>
