@@ -125,12 +125,15 @@ public sealed class InvocationQueue(TimeProvider time)
     private void Expire(Invocation invocation, string message)
     {
         var held = _active.TryRemove(invocation.RequestId, out _);
-        Fail(invocation, "Sandbox.Timedout", message);
-        invocation.Expire();
         if (held)
         {
+            // The runtime that holds it is killed first, as Lambda ends the sandbox: cutting its stream first could let
+            // it exit on its own and a fresh runtime start, which the kill would then hit instead.
             TimedOut?.Invoke(invocation);
         }
+
+        Fail(invocation, "Sandbox.Timedout", message);
+        invocation.Expire();
     }
 
     private static void Fail(Invocation invocation, string errorType, string message)
