@@ -33,6 +33,20 @@ public enum ServiceTiers
     Priority = 4,
 }
 
+/// <summary>The tiers by the name Bedrock, OpenAI and the customer file give them; one reading for the proxy, the
+/// local Bedrock and gitops.</summary>
+public static class ServiceTierNames
+{
+    /// <summary>The tier of <paramref name="name"/>; null for any other value (auto, reserved, a typo).</summary>
+    public static ServiceTiers? Parse(string? name) => name switch
+    {
+        "default" => ServiceTiers.Default,
+        "flex" => ServiceTiers.Flex,
+        "priority" => ServiceTiers.Priority,
+        _ => null,
+    };
+}
+
 /// <summary>Nova's system tools (Converse toolConfig.tools[].systemTool.name): run by Bedrock, not by the client.</summary>
 [Flags]
 public enum SystemTools

@@ -257,7 +257,7 @@ public static class Rules
     {
         var specs = c.Models.Mappings.Values.Select(m => ModelResolver.ResolveTarget(m, c.Customer.Region, out _)?.Spec)
             .OfType<ModelSpec>().Where(s => s.Kind == ModelKind.Chat).ToList();
-        var tier = c.Models.ServiceTier switch { "flex" => ServiceTiers.Flex, "priority" => ServiceTiers.Priority, _ => (ServiceTiers?)null };
+        var tier = ServiceTierNames.Parse(c.Models.ServiceTier);
         if (tier is { } t && !specs.Any(s => s.Offers(t)))
         {
             warn("/models/service_tier", "service-tier", $"no mapped model is offered in the {c.Models.ServiceTier} tier, so every call is served at the standard one",

@@ -23,7 +23,7 @@ public static class ServiceTierMapping
             return null;
         }
 
-        var tier = Parse(value) ?? throw UnsupportedValue(Param,
+        var tier = ServiceTierNames.Parse(value) ?? throw UnsupportedValue(Param,
             $"service_tier '{value}' is not offered by Amazon Bedrock; use one of {string.Join(", ", Names.Select(n => $"'{n}'"))}.");
         if (!model.Spec.Offers(tier))
         {
@@ -50,7 +50,7 @@ public static class ServiceTierMapping
             return;
         }
 
-        if (Parse(customerDefault) is { } tier && spec.Offers(tier))
+        if (ServiceTierNames.Parse(customerDefault) is { } tier && spec.Offers(tier))
         {
             request.ServiceTier = new Bedrock.ServiceTier { Type = customerDefault };
         }
@@ -61,14 +61,6 @@ public static class ServiceTierMapping
     public static string Reported(Bedrock.ConverseRequest request, Bedrock.ServiceTier? served) =>
         served?.Type ?? request.ServiceTier?.Type ?? Default;
 
-    private static ServiceTiers? Parse(string value) => value switch
-    {
-        Default => ServiceTiers.Default,
-        "flex" => ServiceTiers.Flex,
-        "priority" => ServiceTiers.Priority,
-        _ => null,
-    };
-
     private static string Offered(ModelSpec spec) =>
-        string.Join(", ", new[] { Default, "flex", "priority" }.Where(n => spec.Offers(Parse(n)!.Value)).Select(n => $"'{n}'"));
+        string.Join(", ", new[] { Default, "flex", "priority" }.Where(n => spec.Offers(ServiceTierNames.Parse(n)!.Value)).Select(n => $"'{n}'"));
 }

@@ -72,13 +72,7 @@ public static partial class ConverseRequestReader
             throw Constraint(type, "serviceTier.type", "Member must satisfy enum value set: [priority, default, flex, reserved]");
         }
 
-        var offered = type switch
-        {
-            "priority" => model.Offers(ServiceTiers.Priority),
-            "flex" => model.Offers(ServiceTiers.Flex),
-            "default" => true,
-            _ => false,
-        };
+        var offered = ServiceTierNames.Parse(type) is { } known && model.Offers(known);
         return offered ? type
             : type == "reserved" ? throw Invalid("Reservation not found.")
             : throw Invalid($"The provided service tier ({type}) is not supported for this model.");
