@@ -56,6 +56,13 @@ public enum SystemTools
     CodeInterpreter = 2,
 }
 
+/// <summary>Nova's system tool names on the wire (Converse systemTool.name, and the IAM resource system-tool/amazon.{name}).</summary>
+public static class SystemToolNames
+{
+    public const string Grounding = "nova_grounding";
+    public const string CodeInterpreter = "nova_code_interpreter";
+}
+
 public enum EmbeddingFamily
 {
     None,

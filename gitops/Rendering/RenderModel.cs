@@ -156,8 +156,8 @@ public sealed class StackFacts
     /// assumed to follow it.</summary>
     private static List<string> SystemToolArnsOf(BuiltInToolsSection tools) =>
     [
-        .. tools.WebGrounding ? ["arn:${AWS::Partition}:bedrock::${AWS::AccountId}:system-tool/amazon.nova_grounding"] : Array.Empty<string>(),
-        .. tools.CodeInterpreter ? ["arn:${AWS::Partition}:bedrock::${AWS::AccountId}:system-tool/amazon.nova_code_interpreter"] : Array.Empty<string>(),
+        .. tools.WebGrounding ? ["arn:${AWS::Partition}:bedrock::${AWS::AccountId}:system-tool/amazon." + SystemToolNames.Grounding] : Array.Empty<string>(),
+        .. tools.CodeInterpreter ? ["arn:${AWS::Partition}:bedrock::${AWS::AccountId}:system-tool/amazon." + SystemToolNames.CodeInterpreter] : Array.Empty<string>(),
     ];
 
     private static (IReadOnlyList<string> Models, IReadOnlyList<ProfileAccess> Profiles) BedrockAccess(CustomerConfig c)

@@ -169,9 +169,6 @@ public sealed class Tool
 /// <summary>A tool Bedrock runs itself: nova_grounding, nova_code_interpreter.</summary>
 public sealed class SystemTool
 {
-    public const string Grounding = "nova_grounding";
-    public const string CodeInterpreter = "nova_code_interpreter";
-
     public required string Name { get; set; }
 }
 

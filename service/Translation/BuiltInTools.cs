@@ -46,7 +46,7 @@ public static class BuiltInTools
                     $"{Names(SystemTools.Grounding)} through US inference profiles (us.), and this model is {model.BedrockModelId}.");
             }
 
-            (tools ??= []).Add(new Tool { SystemTool = new SystemTool { Name = SystemTool.Grounding } });
+            (tools ??= []).Add(new Tool { SystemTool = new SystemTool { Name = SystemToolNames.Grounding } });
         }
 
         if (request.CodeInterpreter)
@@ -56,17 +56,17 @@ public static class BuiltInTools
                 throw UnsupportedValue(CodeInterpreterParam, $"The model `{model.RequestedName}` cannot run code: Amazon Nova's code interpreter runs on {Names(SystemTools.CodeInterpreter)}.");
             }
 
-            (tools ??= []).Add(new Tool { SystemTool = new SystemTool { Name = SystemTool.CodeInterpreter } });
+            (tools ??= []).Add(new Tool { SystemTool = new SystemTool { Name = SystemToolNames.CodeInterpreter } });
         }
     }
 
-    public static bool Grounded(ConverseRequest request) => request.ToolConfig?.Tools.Any(t => t.SystemTool?.Name == SystemTool.Grounding) == true;
+    public static bool Grounded(ConverseRequest request) => request.ToolConfig?.Tools.Any(t => t.SystemTool?.Name == SystemToolNames.Grounding) == true;
 
-    public static bool RunsCode(ConverseRequest request) => request.ToolConfig?.Tools.Any(t => t.SystemTool?.Name == SystemTool.CodeInterpreter) == true;
+    public static bool RunsCode(ConverseRequest request) => request.ToolConfig?.Tools.Any(t => t.SystemTool?.Name == SystemToolNames.CodeInterpreter) == true;
 
     /// <summary>A tool use the client did not define and must not answer: one Bedrock ran (or announced) itself.</summary>
     public static bool IsServerSide(string? name, string? type) =>
-        type == "server_tool_use" || name is SystemTool.Grounding or SystemTool.CodeInterpreter;
+        type == "server_tool_use" || name is SystemToolNames.Grounding or SystemToolNames.CodeInterpreter;
 
     /// <summary>A citation of the answer's text between two offsets (UTF-16 positions in the answer) as OpenAI's
     /// url_citation; its title is the model's, else the site's domain, else the URL. Null without a web URL.</summary>
@@ -105,7 +105,7 @@ public static class ServerToolCalls
 {
     /// <summary>The query of the grounding tool use Bedrock reports, if it reports one.</summary>
     public static string? GroundingQuery(IEnumerable<ContentBlock> blocks) =>
-        blocks.Select(b => b.ToolUse).FirstOrDefault(u => u?.Name == SystemTool.Grounding) is { Input.ValueKind: JsonValueKind.Object } use
+        blocks.Select(b => b.ToolUse).FirstOrDefault(u => u?.Name == SystemToolNames.Grounding) is { Input.ValueKind: JsonValueKind.Object } use
         && use.Input.TryGetProperty("query", out var query) && query.ValueKind == JsonValueKind.String ? query.GetString() : null;
 
     /// <summary>The code of a nova_code_interpreter tool use: its input's "code" (or the raw input).</summary>

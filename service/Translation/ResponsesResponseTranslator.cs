@@ -1,4 +1,5 @@
 using BedrockNovaProxy.Bedrock;
+using BedrockNovaProxy.Catalog;
 using BedrockNovaProxy.OpenAi;
 
 namespace BedrockNovaProxy.Translation;
@@ -138,7 +139,7 @@ public static class ResponsesResponseTranslator
     private static IEnumerable<OutputItem> CodeInterpreterCalls(List<ContentBlock> blocks, Func<string, string> newId)
     {
         var results = blocks.Select(b => b.ToolResult).OfType<ToolResultBlock>().ToDictionary(r => r.ToolUseId, StringComparer.Ordinal);
-        foreach (var use in blocks.Select(b => b.ToolUse).Where(u => u?.Name == SystemTool.CodeInterpreter))
+        foreach (var use in blocks.Select(b => b.ToolUse).Where(u => u?.Name == SystemToolNames.CodeInterpreter))
         {
             var (outputs, failed) = results.TryGetValue(use!.ToolUseId, out var result) ? ServerToolCalls.Result(result.Content, result.Status) : ([], false);
             yield return CodeInterpreterCall(newId("ci"), failed ? FailedRun : Completed, ServerToolCalls.Code(use.Input.GetRawText()), outputs);

@@ -1,5 +1,6 @@
 using System.Text;
 using BedrockNovaProxy.Bedrock;
+using BedrockNovaProxy.Catalog;
 using BedrockNovaProxy.OpenAi;
 using static BedrockNovaProxy.Translation.ResponsesResponseTranslator;
 
@@ -112,7 +113,7 @@ public sealed class ResponsesStreamTranslator
     {
         switch (streamEvent)
         {
-            case ConverseStreamEvent.BlockStart { Value: { Start.ToolUse: { Name: SystemTool.CodeInterpreter } use } start }:
+            case ConverseStreamEvent.BlockStart { Value: { Start.ToolUse: { Name: SystemToolNames.CodeInterpreter } use } start }:
                 foreach (var e in Close(Completed))
                 {
                     yield return e;

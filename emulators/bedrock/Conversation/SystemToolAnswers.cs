@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using BedrockNovaProxy.Catalog;
 using BedrockNovaProxy.Emulators.Bedrock.Wire;
 
 namespace BedrockNovaProxy.Emulators.Bedrock.Conversation;

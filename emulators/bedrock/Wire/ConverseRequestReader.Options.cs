@@ -100,10 +100,3 @@ public static partial class ConverseRequestReader
     [GeneratedRegex("^([1-9][0-9]{0,7}|DRAFT)$")]
     private static partial Regex GuardrailVersionPattern();
 }
-
-/// <summary>Nova's system tool names on the wire.</summary>
-public static class SystemToolNames
-{
-    public const string Grounding = "nova_grounding";
-    public const string CodeInterpreter = "nova_code_interpreter";
-}
