@@ -40,7 +40,7 @@ var proxyEnvironment = ProxySettings.For(config, lambda: false)
     .Append(KeyValuePair.Create($"Proxy__Auth__Keys__{config.Auth.Keys.Count}__Sha256", ApiKeyHash.Of(DevKey)))
     .ToList();
 
-var customerFile = builder.AddCustomer(root, customerPath, config);
+builder.AddCustomer(root, customerPath, config);
 // Shared limits, budgets and usage on a local DynamoDB (dynalite, `npm ci --prefix emulators/dynamodb`) that both proxies
 // use, so one key's limit holds across them as across a deployment's instances. Without node or dynalite: per process.
 var dynamoFolder = Path.Combine(root, "emulators", "dynamodb");
@@ -111,7 +111,6 @@ var container = Proxy("proxy-container").WithHttpEndpoint()
     .WithUrlForEndpoint("http", u => u.DisplayText = "Container proxy")
     .WithHttpHealthCheck("/ready");
 container.WithGateCommand("container", () => new Uri(container.GetEndpoint("http").Url), customerPath, customer.FirstAlias, DevKey, Path.Combine(reports, "apphost-container"));
-_ = customerFile;
 
 builder.Eventing.Subscribe<AfterResourcesCreatedEvent>((_, _) =>
 {
