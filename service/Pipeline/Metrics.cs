@@ -39,14 +39,17 @@ public sealed partial class Metrics(RequestDelegate next, ProxyConfiguration con
             // One line per request: what, how it ended, how long, how many tokens; never the prompt, answer or key.
             LogRequest(logger, context.Request.Method, context.Request.Path.Value, status, elapsed.TotalMilliseconds,
                 metrics.Operation ?? operation, metrics.ModelAlias ?? "none", metrics.InputTokens, metrics.OutputTokens);
-            var options = configuration.Options;
-            sink.Write(Emf.Line(options.Telemetry.MetricsNamespace, new MetricsRecord(
-                options.Customer, options.Environment, StageOf(context, options), metrics.Operation ?? operation, metrics.ModelAlias ?? "none",
-                status, elapsed.TotalMilliseconds, metrics.TimeToFirstToken?.TotalMilliseconds,
-                metrics.InputTokens, metrics.OutputTokens,
-                metrics.ModelId is { } id ? NovaPrices.Estimate(id, metrics.InputTokens, metrics.OutputTokens, metrics.Tier) : null,
-                context.TraceIdentifier, time.GetUtcNow(), context.Features.Get<ApiKeyFeature>()?.Key.Name ?? "none",
-                context.Features.Get<LimitsDegradedFeature>() is not null)));
+            if (sink.Enabled)
+            {
+                var options = configuration.Options;
+                sink.Write(options.Telemetry.MetricsNamespace, new MetricsRecord(
+                    options.Customer, options.Environment, StageOf(context, options), metrics.Operation ?? operation, metrics.ModelAlias ?? "none",
+                    status, elapsed.TotalMilliseconds, metrics.TimeToFirstToken?.TotalMilliseconds,
+                    metrics.InputTokens, metrics.OutputTokens,
+                    metrics.ModelId is { } id ? NovaPrices.Estimate(id, metrics.InputTokens, metrics.OutputTokens, metrics.Tier) : null,
+                    context.TraceIdentifier, time.GetUtcNow(), context.Features.Get<ApiKeyFeature>()?.Key.Name ?? "none",
+                    context.Features.Get<LimitsDegradedFeature>() is not null));
+            }
         }
     }
 

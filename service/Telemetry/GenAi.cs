@@ -29,22 +29,29 @@ public static class GenAi
     /// <summary>Records a finished request: the histograms, and its usage on the current (server) span.</summary>
     public static void Record(string operation, string modelId, int inputTokens, int outputTokens, TimeSpan duration, string? errorType)
     {
-        var tags = new TagList { { "gen_ai.operation.name", operation }, { "gen_ai.system", System }, { "gen_ai.request.model", modelId } };
-        if (errorType is not null)
+        // Nothing to build when no meter listener and no recorded span wants it (the usual case without an exporter).
+        if (Duration.Enabled || TokenUsage.Enabled)
         {
-            tags.Add("error.type", errorType);
+            var tags = new TagList { { "gen_ai.operation.name", operation }, { "gen_ai.system", System }, { "gen_ai.request.model", modelId } };
+            if (errorType is not null)
+            {
+                tags.Add("error.type", errorType);
+            }
+
+            Duration.Record(duration.TotalSeconds, tags);
+            if (errorType is null)
+            {
+                TokenUsage.Record(inputTokens, [.. tags, new("gen_ai.token.type", "input")]);
+                TokenUsage.Record(outputTokens, [.. tags, new("gen_ai.token.type", "output")]);
+            }
         }
 
-        Duration.Record(duration.TotalSeconds, tags);
-        if (errorType is null)
+        if (Activity.Current is { IsAllDataRequested: true } span)
         {
-            TokenUsage.Record(inputTokens, [.. tags, new("gen_ai.token.type", "input")]);
-            TokenUsage.Record(outputTokens, [.. tags, new("gen_ai.token.type", "output")]);
+            span.SetTag("gen_ai.request.model", modelId);
+            span.SetTag("gen_ai.usage.input_tokens", inputTokens);
+            span.SetTag("gen_ai.usage.output_tokens", outputTokens);
         }
-
-        Activity.Current?.SetTag("gen_ai.request.model", modelId);
-        Activity.Current?.SetTag("gen_ai.usage.input_tokens", inputTokens);
-        Activity.Current?.SetTag("gen_ai.usage.output_tokens", outputTokens);
     }
 
     /// <summary>The GenAI operation name of a proxy operation: chat completions and responses are both "chat".</summary>

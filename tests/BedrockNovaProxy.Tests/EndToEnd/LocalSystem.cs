@@ -106,7 +106,7 @@ public sealed class CapturedMetrics : BedrockNovaProxy.Telemetry.IMetricsSink
 {
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
 
-    public void Write(string line) => _lines.Enqueue(line);
+    public void Write(string @namespace, BedrockNovaProxy.Telemetry.MetricsRecord record) => _lines.Enqueue(BedrockNovaProxy.Telemetry.Emf.Line(@namespace, record));
 
     /// <summary>The line written for the request with this id (the x-request-id of its answer), if any.</summary>
     public System.Text.Json.JsonElement? For(string requestId) => _lines

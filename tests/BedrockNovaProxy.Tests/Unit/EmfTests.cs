@@ -50,4 +50,23 @@ public class EmfTests
     [Fact]
     public void Reports_no_cost_for_a_model_without_a_known_price() =>
         Assert.Null(NovaPrices.Estimate("amazon.nova-2-multimodal-embeddings-v1:0", 100, 0));
+
+    [Fact]
+    public void The_stdout_sink_writes_each_record_as_one_line_the_same_as_the_text_form()
+    {
+        var output = new MemoryStream();
+        var sink = new StdoutMetricsSink(output);
+        var records = new[]
+        {
+            new MetricsRecord("acme", "prod", "green", "chat.completions", "gpt-4o", 200, 12.5, null, 10, 5, 0.01m, "req_1", DateTimeOffset.UnixEpoch),
+            new MetricsRecord("acme", "prod", "green", "chat.completions.stream", "gpt-4o", 429, 1, 0.5, 0, 0, null, "req_\"2\"", DateTimeOffset.UnixEpoch, "key", true),
+        };
+        foreach (var record in records)
+        {
+            sink.Write("Acme/Proxy", record);
+        }
+
+        var lines = System.Text.Encoding.UTF8.GetString(output.ToArray()).Split('\n');
+        Assert.Equal([.. records.Select(r => Emf.Line("Acme/Proxy", r)), ""], lines);
+    }
 }
