@@ -179,7 +179,7 @@ public sealed class Completion
         where T : class => new(value, typeInfo, tokens, logged);
 
     public Task WriteAsync(HttpResponse response, CancellationToken cancellationToken) =>
-        response.WriteAsJsonAsync(_value, _typeInfo, contentType: null, cancellationToken);
+        JsonAnswer.WriteAsync(response, _value, _typeInfo, cancellationToken);
 }
 
 /// <summary>A stream in its API's shape. The flow calls <see cref="StartAsync"/> once Bedrock accepted the call,

@@ -31,6 +31,6 @@ public sealed class Embeddings(ProxyConfiguration configuration, BedrockRuntimeC
         var usage = context.Usage();
         usage.ModelChosen(plan.Model.RequestedName, plan.Model.Spec.Id);
         usage.TokensUsed(new TokenCounts(result.Usage.PromptTokens, 0));
-        await context.Response.WriteAsJsonAsync(result, OpenAiJsonContext.Wire.EmbeddingList, contentType: null, cancellationToken).ConfigureAwait(false);
+        await JsonAnswer.WriteAsync(context.Response, result, OpenAiJsonContext.Wire.EmbeddingList, cancellationToken).ConfigureAwait(false);
     }
 }

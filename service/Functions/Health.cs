@@ -7,7 +7,7 @@ namespace BedrockNovaProxy.Functions;
 /// <summary>GET /health: liveness. The process runs and answers; nothing else is checked.</summary>
 public sealed class Health : IFunction
 {
-    public Task InvokeAsync(HttpContext context) => context.Response.WriteAsJsonAsync(new HealthStatus("ok", null), FunctionsJsonContext.Default.HealthStatus);
+    public Task InvokeAsync(HttpContext context) => Pipeline.JsonAnswer.WriteAsync(context.Response, new HealthStatus("ok", null), FunctionsJsonContext.Default.HealthStatus, context.RequestAborted);
 }
 
 /// <summary>GET /ready: readiness. The configuration was validated at start (an invalid one never starts), so this
@@ -19,7 +19,8 @@ public sealed class Ready(Readiness readiness) : IFunction
     {
         var (ready, reason) = await readiness.CheckAsync(context.RequestAborted).ConfigureAwait(false);
         context.Response.StatusCode = ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
-        await context.Response.WriteAsJsonAsync(new HealthStatus(ready ? "ready" : "not_ready", reason), FunctionsJsonContext.Default.HealthStatus).ConfigureAwait(false);
+        await Pipeline.JsonAnswer.WriteAsync(context.Response, new HealthStatus(ready ? "ready" : "not_ready", reason), FunctionsJsonContext.Default.HealthStatus, context.RequestAborted)
+            .ConfigureAwait(false);
     }
 }
 

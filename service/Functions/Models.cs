@@ -2,6 +2,7 @@ using System.Text.Json.Serialization.Metadata;
 using BedrockNovaProxy.Catalog;
 using BedrockNovaProxy.Configuration;
 using BedrockNovaProxy.OpenAi;
+using BedrockNovaProxy.Pipeline;
 using Microsoft.AspNetCore.Http;
 
 namespace BedrockNovaProxy.Functions;
@@ -51,5 +52,5 @@ public sealed class Models(ProxyConfiguration configuration, TimeProvider time) 
     };
 
     private static Task Write<T>(HttpContext context, T value, JsonTypeInfo<T> typeInfo) =>
-        context.Response.WriteAsJsonAsync(value, typeInfo, contentType: null, context.RequestAborted);
+        JsonAnswer.WriteAsync(context.Response, value, typeInfo, context.RequestAborted);
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using BedrockNovaProxy.OpenAi;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -61,8 +60,7 @@ public sealed partial class ErrorHandling(RequestDelegate next, ILogger<ErrorHan
             response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         }
 
-        response.ContentType = "application/json";
-        await JsonSerializer.SerializeAsync(response.Body, error.ToResponse(), OpenAiJsonContext.Wire.ErrorResponse, context.RequestAborted).ConfigureAwait(false);
+        await JsonAnswer.WriteAsync(response, error.ToResponse(), OpenAiJsonContext.Wire.ErrorResponse, context.RequestAborted).ConfigureAwait(false);
     }
 
     private static async Task WriteOrAbortAsync(HttpContext context, OpenAiError error)

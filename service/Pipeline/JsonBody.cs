@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using BedrockNovaProxy.OpenAi;
@@ -14,8 +15,16 @@ public static class JsonBody
         where T : class
     {
         CheckHeaders(request);
-        var bytes = await ReadBytesAsync(request, limit, cancellationToken).ConfigureAwait(false);
-        return Parse(bytes, typeInfo);
+        var (buffer, length) = await ReadBytesAsync(request, limit, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Nothing deserialized refers to the buffer (JsonElement members are copies), so it goes back to the pool.
+            return Parse(buffer.AsMemory(0, length), typeInfo);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     public static T Parse<T>(ReadOnlyMemory<byte> bytes, JsonTypeInfo<T> typeInfo)
@@ -65,7 +74,9 @@ public static class JsonBody
         }
     }
 
-    private static async Task<ReadOnlyMemory<byte>> ReadBytesAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    /// <summary>The body in a buffer rented from the shared pool (the caller returns it): sized from Content-Length
+    /// when given, so a body is read without copies, and grown by doubling otherwise.</summary>
+    private static async Task<(byte[] Buffer, int Length)> ReadBytesAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
     {
         if (request.ContentLength > limit)
         {
@@ -78,27 +89,41 @@ public static class JsonBody
             feature.MaxRequestBodySize = limit;
         }
 
-        var buffer = new MemoryStream(request.ContentLength is { } length ? (int)length : 4096);
-        var chunk = new byte[16 * 1024];
+        // One byte more than announced, so the end of the body is read without growing the buffer.
+        var buffer = ArrayPool<byte>.Shared.Rent(request.ContentLength is { } announced ? (int)announced + 1 : 4096);
+        var length = 0;
         try
         {
             int read;
-            while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            while ((read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
             {
-                if (buffer.Length + read > limit)
+                length += read;
+                if (length > limit)
                 {
                     throw new OpenAiException(OpenAiError.TooLarge(limit));
                 }
 
-                buffer.Write(chunk, 0, read);
+                if (length == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, limit + 1));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
             }
+
+            return (buffer, length);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
+            ArrayPool<byte>.Shared.Return(buffer);
             throw new OpenAiException(OpenAiError.TooLarge(limit));
         }
-
-        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
     }
 
     /// <summary>Turns System.Text.Json's exception into OpenAI's words. The expected type comes from the
