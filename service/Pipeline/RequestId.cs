@@ -15,7 +15,7 @@ public sealed partial class RequestId(RequestDelegate next, Microsoft.Extensions
         var incoming = context.Request.Headers[Header].ToString();
         var id = incoming.Length is > 0 and <= 128 && SafeId().IsMatch(incoming) ? incoming
             : context.Features.Get<Lambda.ILambdaInvocationFeature>() is { } lambda ? lambda.ApiRequestId ?? lambda.RequestId
-            : "req_" + Guid.NewGuid().ToString("N");
+            : string.Create(null, stackalloc char[36], $"req_{Guid.NewGuid():N}");
         context.TraceIdentifier = id;
         // Set as the response starts, so an error answer that clears the response still carries the id.
         context.Response.OnStarting(static state =>
@@ -31,17 +31,40 @@ public sealed partial class RequestId(RequestDelegate next, Microsoft.Extensions
     /// on Lambda the invocation id, API Gateway's request id and the X-Ray trace id.</summary>
     private async Task WithScopeAsync(HttpContext context, string id)
     {
-        var lambda = context.Features.Get<Lambda.ILambdaInvocationFeature>();
-        using (logger.BeginScope(new Dictionary<string, object?>
-        {
-            ["RequestId"] = id,
-            ["LambdaRequestId"] = lambda?.RequestId,
-            ["ApiGatewayRequestId"] = lambda?.ApiRequestId,
-            ["TraceId"] = lambda?.TraceId ?? System.Diagnostics.Activity.Current?.TraceId.ToString(),
-        }))
+        using (logger.BeginScope(new Scope(id, context.Features.Get<Lambda.ILambdaInvocationFeature>())))
         {
             await next(context).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The scope's four ids as the loggers read them (a list of pairs), without a dictionary per request;
+    /// the trace id is read only when a line is written.</summary>
+    private sealed class Scope(string id, Lambda.ILambdaInvocationFeature? lambda) : IReadOnlyList<KeyValuePair<string, object?>>
+    {
+        private readonly System.Diagnostics.ActivityTraceId? _trace = System.Diagnostics.Activity.Current?.TraceId;
+
+        public int Count => 4;
+
+        public KeyValuePair<string, object?> this[int index] => index switch
+        {
+            0 => new("RequestId", id),
+            1 => new("LambdaRequestId", lambda?.RequestId),
+            2 => new("ApiGatewayRequestId", lambda?.ApiRequestId),
+            3 => new("TraceId", lambda?.TraceId ?? _trace?.ToString()),
+            _ => throw new ArgumentOutOfRangeException(nameof(index)),
+        };
+
+        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
+        {
+            for (var i = 0; i < Count; i++)
+            {
+                yield return this[i];
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        public override string ToString() => "RequestId:" + id;
     }
 
     [GeneratedRegex("^[A-Za-z0-9._:-]+$")]
