@@ -30,7 +30,7 @@ public sealed class Upstream
         using var activity = Telemetry.GenAi.StartCall(operation, modelId);
         try
         {
-            return await PipelineFor(modelId).ExecuteAsync(static async (state, ct) => await state(ct).ConfigureAwait(false), call, cancellationToken).ConfigureAwait(false);
+            return await PipelineFor(modelId).ExecuteAsync(static (state, ct) => new ValueTask<T>(state(ct)), call, cancellationToken).ConfigureAwait(false);
         }
         catch (BedrockException e)
         {

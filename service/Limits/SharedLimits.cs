@@ -26,6 +26,8 @@ public sealed class ScopeAllowances
             Make("tokens", Period.Day, options.TokensPerDay), Make("tokens", Period.Month, options.TokensPerMonth),
             Make("micro_usd", Period.Day, options.UsdPerDay * 1_000_000m), Make("micro_usd", Period.Month, options.UsdPerMonth * 1_000_000m),
         }.OfType<Allowance>()];
+        Charged = [.. Budgets.Append(TokensPerMinute).OfType<Allowance>()];
+        All = [.. Charged.Append(Requests).OfType<Allowance>()];
     }
 
     /// <summary>"key 'alice'" or "this environment", for messages.</summary>
@@ -37,10 +39,10 @@ public sealed class ScopeAllowances
 
     public IReadOnlyList<Allowance> Budgets { get; }
 
-    public IEnumerable<Allowance> All => Charged.Append(Requests).OfType<Allowance>();
+    public IReadOnlyList<Allowance> All { get; }
 
     /// <summary>What the answer's tokens and cost are charged to.</summary>
-    public IEnumerable<Allowance> Charged => Budgets.Append(TokensPerMinute).OfType<Allowance>();
+    public IReadOnlyList<Allowance> Charged { get; }
 }
 
 /// <summary>The limits and budgets a request passes before it is served, and what its answer is charged after: the
@@ -102,7 +104,7 @@ public sealed class SharedLimits
     {
         var cost = modelId is null ? null : NovaPrices.Estimate(modelId, input, output);
         var micro = (long)Math.Round((cost ?? 0) * 1_000_000m, MidpointRounding.AwayFromZero);
-        foreach (var scope in new[] { _keys[key], _environment })
+        foreach (var scope in (ReadOnlySpan<ScopeAllowances>)[_keys[key], _environment])
         {
             foreach (var allowance in scope.Charged)
             {
@@ -118,7 +120,7 @@ public sealed class SharedLimits
     public string? Warning(string key)
     {
         var crossed = new List<string>();
-        foreach (var scope in new[] { _keys[key], _environment })
+        foreach (var scope in (ReadOnlySpan<ScopeAllowances>)[_keys[key], _environment])
         {
             foreach (var budget in scope.Budgets)
             {
