@@ -39,7 +39,9 @@ public sealed class ChatCompletions(ConverseFlow flow, TimeProvider time)
 
         public TokenCounts Tokens => TokenCounts.Of(translator.Usage) with { Tier = translator.ServiceTier };
 
-        public ValueTask StartAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+        public void Start()
+        {
+        }
 
         public void Write(ConverseStreamEvent streamEvent)
         {
@@ -50,15 +52,15 @@ public sealed class ChatCompletions(ConverseFlow flow, TimeProvider time)
             }
         }
 
-        public async ValueTask<PromptAnswer?> EndAsync(OpenAiError? failure, CancellationToken cancellationToken)
+        public PromptAnswer? End(OpenAiError? failure)
         {
             if (failure is null)
             {
-                await sse.WriteDoneAsync(cancellationToken).ConfigureAwait(false);
+                sse.WriteDone();
                 return answer;
             }
 
-            await sse.WriteErrorAsync(failure, cancellationToken).ConfigureAwait(false);
+            sse.WriteError(failure);
             answer?.Error = failure.Code;
             return answer;
         }

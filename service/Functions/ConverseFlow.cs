@@ -73,38 +73,66 @@ public sealed class ConverseFlow(ProxyConfiguration configuration, BedrockRuntim
         using var stream = await upstream.CallAsync(modelId, ct => bedrock.ConverseStreamAsync(modelId, request, ct), cancellationToken).ConfigureAwait(false);
         var sse = new ServerSentEvents(context.Response);
         var events = answer.Stream(sse, prompts.Enabled);
-        await events.StartAsync(cancellationToken).ConfigureAwait(false);
-        var failure = await RelayAsync(context, stream, sse, events, usage, started, cancellationToken).ConfigureAwait(false);
-        usage.TokensUsed(events.Tokens);
-        if (failure is null && !events.Finished)
+        events.Start();
+        await sse.FlushAsync(cancellationToken).ConfigureAwait(false);
+        var reader = stream.ReadEventsAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using (reader.ConfigureAwait(false))
         {
-            failure = Incomplete();
-        }
+            var failure = await RelayAsync(context, reader, sse, events, usage, started, cancellationToken).ConfigureAwait(false);
+            usage.TokensUsed(events.Tokens);
+            if (failure is null && !events.Finished)
+            {
+                failure = Incomplete();
+            }
 
-        // After a failure the request's own token may be the one that ran out; the closing events still have to reach the client.
-        return await events.EndAsync(failure, failure is null ? cancellationToken : CancellationToken.None).ConfigureAwait(false);
+            // The closing events, the chunked encoding's end and what was still unsent leave in one write, even when
+            // the request's own token is the one that ran out: the client has the whole answer before Bedrock's stream
+            // closes and before the pipeline unwinds (metrics, logs).
+            var logged = events.End(failure);
+            await context.Response.CompleteAsync().ConfigureAwait(false);
+            if (failure is null)
+            {
+                await DrainAsync(reader).ConfigureAwait(false);
+            }
+
+            return logged;
+        }
     }
 
-    /// <summary>Relays Bedrock's stream as it arrives: each event is written in the API's shape and flushed at once,
-    /// and the first answer token is timed.</summary>
-    /// <returns>Null when Bedrock's stream ran to its end; otherwise the OpenAI error that cut it short.</returns>
-    private async Task<OpenAiError?> RelayAsync(HttpContext context, ConverseEventStream stream, ServerSentEvents sse, IStreamAnswer events,
+    /// <summary>Relays Bedrock's stream as it arrives: each event is written in the API's shape, and what was written is
+    /// sent whenever the next event is not already in (events that arrived together leave together; none waits). The
+    /// first answer token is timed. Stops at Bedrock's last event (metadata: the answer and its usage are whole).</summary>
+    /// <returns>Null when Bedrock's answer is whole; otherwise the OpenAI error that cut it short.</returns>
+    private async Task<OpenAiError?> RelayAsync(HttpContext context, IAsyncEnumerator<ConverseStreamEvent> reader, ServerSentEvents sse, IStreamAnswer events,
         IRequestUsage usage, long started, CancellationToken cancellationToken)
     {
         try
         {
-            await foreach (var streamEvent in stream.ReadEventsAsync(cancellationToken).ConfigureAwait(false))
+            while (true)
             {
+                var next = reader.MoveNextAsync();
+                if (!next.IsCompleted)
+                {
+                    await sse.FlushAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                if (!await next.ConfigureAwait(false))
+                {
+                    return null;
+                }
+
+                var streamEvent = reader.Current;
                 if (streamEvent is ConverseStreamEvent.BlockDelta)
                 {
                     usage.FirstTokenOut(time.GetElapsedTime(started));
                 }
 
                 events.Write(streamEvent);
-                await sse.FlushAsync(cancellationToken).ConfigureAwait(false);
+                if (streamEvent is ConverseStreamEvent.Metadata)
+                {
+                    return null;
+                }
             }
-
-            return null;
         }
         catch (BedrockException e)
         {
@@ -121,6 +149,21 @@ public sealed class ConverseFlow(ProxyConfiguration configuration, BedrockRuntim
         catch (OperationCanceledException) when (context.Features.Get<RequestDeadline>() is { Expired: true } deadline)
         {
             return deadline.Error;
+        }
+    }
+
+    /// <summary>Reads what follows Bedrock's last event (normally only the body's end), so that its connection is
+    /// reused rather than reset. The client already has its whole answer: a failure here changes nothing for it.</summary>
+    private static async Task DrainAsync(IAsyncEnumerator<ConverseStreamEvent> reader)
+    {
+        try
+        {
+            while (await reader.MoveNextAsync().ConfigureAwait(false))
+            {
+            }
+        }
+        catch (Exception e) when (e is BedrockException or BedrockTransportException or EventStreamFormatException or OperationCanceledException)
+        {
         }
     }
 
@@ -182,8 +225,8 @@ public sealed class Completion
         JsonAnswer.WriteAsync(response, _value, _typeInfo, cancellationToken);
 }
 
-/// <summary>A stream in its API's shape. The flow calls <see cref="StartAsync"/> once Bedrock accepted the call,
-/// <see cref="Write"/> for each of Bedrock's events (and flushes what it wrote), then <see cref="EndAsync"/> once.</summary>
+/// <summary>A stream in its API's shape. The flow calls <see cref="Start"/> once Bedrock accepted the call, <see cref="Write"/>
+/// for each of Bedrock's events, then <see cref="End"/> once; it sends what they write.</summary>
 public interface IStreamAnswer
 {
     /// <summary>True once Bedrock said the answer was complete.</summary>
@@ -192,13 +235,13 @@ public interface IStreamAnswer
     /// <summary>The tokens used, once Bedrock's metadata event reported them.</summary>
     TokenCounts Tokens { get; }
 
-    /// <summary>The events that open the stream, sent before Bedrock's first (if any).</summary>
-    ValueTask StartAsync(CancellationToken cancellationToken);
+    /// <summary>The events that open the stream, before Bedrock's first (if any).</summary>
+    void Start();
 
     void Write(ConverseStreamEvent streamEvent);
 
-    /// <summary>The events that close the stream, sent at once: the end of a whole answer, or the error that cut it
-    /// short (<paramref name="failure"/>).</summary>
+    /// <summary>The events that close the stream: the end of a whole answer, or the error that cut it short
+    /// (<paramref name="failure"/>).</summary>
     /// <returns>The answer for the prompt log, when it wants one.</returns>
-    ValueTask<PromptAnswer?> EndAsync(OpenAiError? failure, CancellationToken cancellationToken);
+    PromptAnswer? End(OpenAiError? failure);
 }

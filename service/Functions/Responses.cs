@@ -49,28 +49,22 @@ public sealed class Responses(ConverseFlow flow, TimeProvider time)
 
         public TokenCounts Tokens => TokenCounts.Of(translator.Usage) with { Tier = translator.ServiceTier };
 
-        public async ValueTask StartAsync(CancellationToken cancellationToken)
-        {
-            Write(translator.Start());
-            await sse.FlushAsync(cancellationToken).ConfigureAwait(false);
-        }
+        public void Start() => Write(translator.Start());
 
         public void Write(ConverseStreamEvent streamEvent) => Write(translator.Translate(streamEvent));
 
-        public async ValueTask<PromptAnswer?> EndAsync(OpenAiError? failure, CancellationToken cancellationToken)
+        public PromptAnswer? End(OpenAiError? failure)
         {
             if (failure is not null)
             {
                 var (error, failed) = translator.Fail(failure);
                 sse.Write(error, OpenAiJsonContext.Wire.ResponseErrorEvent, error.Type);
                 sse.Write(failed, OpenAiJsonContext.Wire.ResponseStreamEvent, failed.Type);
-                await sse.FlushAsync(cancellationToken).ConfigureAwait(false);
                 return log && failed.Response is { } partial ? PromptAnswer.Of(partial, failure.Code) : null;
             }
 
             var completed = translator.Complete();
             sse.Write(completed, OpenAiJsonContext.Wire.ResponseStreamEvent, completed.Type);
-            await sse.FlushAsync(cancellationToken).ConfigureAwait(false);
             return log && completed.Response is { } whole ? PromptAnswer.Of(whole) : null;
         }
 

@@ -17,6 +17,8 @@ public sealed class ServerSentEvents
     private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
     private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
     private readonly HttpResponse _response;
+    private Utf8JsonWriter? _json;
+    private System.Text.Encodings.Web.JavaScriptEncoder? _encoder;
 
     public ServerSentEvents(HttpResponse response)
     {
@@ -29,41 +31,42 @@ public sealed class ServerSentEvents
     }
 
     /// <summary>Adds one event to the pending output, with an `event:` line when it has a name; <see cref="FlushAsync"/>
-    /// sends it.</summary>
+    /// (or completing the response) sends it.</summary>
     public void Write<T>(T value, JsonTypeInfo<T> typeInfo, string? eventName = null)
     {
         var writer = _response.BodyWriter;
         if (eventName is not null)
         {
             writer.Write(EventPrefix);
-            writer.Write(System.Text.Encoding.UTF8.GetBytes(eventName));
+            var name = writer.GetSpan(System.Text.Encoding.UTF8.GetMaxByteCount(eventName.Length));
+            writer.Advance(System.Text.Encoding.UTF8.GetBytes(eventName, name));
             writer.Write("\n"u8);
         }
 
         writer.Write(DataPrefix);
-        // The writer takes the context's encoder, so events escape text exactly as JSON answers do.
-        using (var json = new Utf8JsonWriter(writer, new JsonWriterOptions { Encoder = typeInfo.Options.Encoder }))
+        // The writer takes the context's encoder, so events escape text exactly as JSON answers do; one writer serves
+        // every event of the stream.
+        if (_json is null || _encoder != typeInfo.Options.Encoder)
         {
-            JsonSerializer.Serialize(json, value, typeInfo);
+            _encoder = typeInfo.Options.Encoder;
+            _json = new Utf8JsonWriter(writer, new JsonWriterOptions { Encoder = _encoder });
+        }
+        else
+        {
+            _json.Reset(writer);
         }
 
+        JsonSerializer.Serialize(_json, value, typeInfo);
         writer.Write(EventEnd);
     }
 
     public async ValueTask FlushAsync(CancellationToken cancellationToken) =>
         await _response.BodyWriter.FlushAsync(cancellationToken).ConfigureAwait(false);
 
-    public async ValueTask WriteDoneAsync(CancellationToken cancellationToken)
-    {
-        _response.BodyWriter.Write(Done);
-        await FlushAsync(cancellationToken).ConfigureAwait(false);
-    }
+    /// <summary>The end of a whole chat completions stream.</summary>
+    public void WriteDone() => _response.BodyWriter.Write(Done);
 
     /// <summary>An error after the stream began: OpenAI's SDKs read a `data:` event whose object has an "error"
     /// member as a failure. No [DONE] follows, so no client mistakes the cut answer for a whole one.</summary>
-    public async ValueTask WriteErrorAsync(OpenAiError error, CancellationToken cancellationToken)
-    {
-        Write(error.ToResponse(), OpenAiJsonContext.Wire.ErrorResponse);
-        await FlushAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public void WriteError(OpenAiError error) => Write(error.ToResponse(), OpenAiJsonContext.Wire.ErrorResponse);
 }
