@@ -74,7 +74,14 @@ public static class ProxyApp
         services.AddSingleton<Responses>();
         services.AddSingleton<StoredResponses>();
         services.AddSingleton<Embeddings>();
-        services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = configuration.Options.Limits.MaxRequestBodyBytes);
+        services.Configure<KestrelServerOptions>(o =>
+        {
+            o.Limits.MaxRequestBodySize = configuration.Options.Limits.MaxRequestBodyBytes;
+            o.AddServerHeader = false;
+        });
+        // A connection's receive buffer is taken when the connection opens rather than once data is known to be there:
+        // that knowing cost a system call per request (a one-byte MSG_PEEK), for 4 KiB held per idle connection.
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>(o => o.WaitForDataBeforeAllocatingBuffer = false);
 
         var app = builder.Build();
         app.UseMiddleware<RequestId>();
