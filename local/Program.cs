@@ -32,11 +32,21 @@ var benchReport = new Option<DirectoryInfo>("--report") { Description = "Folder 
 var benchTtft = Ttft();
 var benchTps = Tps();
 var benchLimits = new Option<bool>("--shared-limits") { Description = "Instead: shared limits (leased from a local DynamoDB) against per-process limits, at --rate (needs node and dynalite)." };
-var bench = new Command("bench", "The proxy against the local Bedrock called directly, in the same run.") { benchDuration, benchRate, benchReport, benchTtft, benchTps, benchLimits };
-bench.SetAction((r, ct) => Durations.TryParse(r.GetValue(benchDuration), out var during)
-    ? r.GetValue(benchLimits) ? LimitsBench.RunAsync(during, r.GetValue(benchRate), r.GetValue(benchReport)!, ct)
-        : Bench.RunAsync(during, r.GetValue(benchRate), r.GetValue(benchReport)!, r.GetValue(benchTtft), r.GetValue(benchTps), ct)
-    : Task.FromResult(Usage($"--duration: '{r.GetValue(benchDuration)}' is not a duration (500ms, 30s, 2m).")));
+var benchStreams = new Option<int>("--streams") { Description = "Instead: this many streams at a time against the running processes --proxy-url and --bedrock-url (scripts/bench.sh)." };
+var benchProxy = new Option<string?>("--proxy-url") { Description = "With --streams: the running proxy." };
+var benchBedrock = new Option<string?>("--bedrock-url") { Description = "With --streams: the running local Bedrock (plain HTTP)." };
+var benchKey = new Option<string?>("--api-key") { Description = "With --streams: the proxy's API key." };
+var benchReps = new Option<int>("--reps") { Description = "With --streams: interleaved repetitions.", DefaultValueFactory = _ => 3 };
+var bench = new Command("bench", "The proxy against the local Bedrock called directly, in the same run.")
+    { benchDuration, benchRate, benchReport, benchTtft, benchTps, benchLimits, benchStreams, benchProxy, benchBedrock, benchKey, benchReps };
+bench.SetAction((r, ct) => !Durations.TryParse(r.GetValue(benchDuration), out var during)
+    ? Task.FromResult(Usage($"--duration: '{r.GetValue(benchDuration)}' is not a duration (500ms, 30s, 2m)."))
+    : r.GetValue(benchStreams) > 0
+        ? Uri.TryCreate(r.GetValue(benchProxy), UriKind.Absolute, out var proxyUrl) && Uri.TryCreate(r.GetValue(benchBedrock), UriKind.Absolute, out var bedrockUrl)
+            ? StreamBench.RunAsync(proxyUrl, bedrockUrl, r.GetValue(benchKey) ?? "", r.GetValue(benchStreams), r.GetValue(benchReps), during, r.GetValue(benchTtft), r.GetValue(benchTps), ct)
+            : Task.FromResult(Usage("--streams needs --proxy-url and --bedrock-url."))
+    : r.GetValue(benchLimits) ? LimitsBench.RunAsync(during, r.GetValue(benchRate), r.GetValue(benchReport)!, ct)
+    : Bench.RunAsync(during, r.GetValue(benchRate), r.GetValue(benchReport)!, r.GetValue(benchTtft), r.GetValue(benchTps), ct));
 
 var aot = new Option<FileInfo>("--aot") { Description = "The Native AOT build of the service (bootstrap).", Required = true };
 var jit = new Option<FileInfo>("--jit") { Description = "The framework-dependent build (BedrockNovaProxy.dll).", Required = true };

@@ -55,6 +55,11 @@ public sealed class DirectBedrockScenarios(HttpClient http, Uri bedrock, string 
                 {
                     clock.Chunk();
                 }
+                else if (message.EventType == "metadata")
+                {
+                    // Bedrock's last event: the answer is whole, as [DONE] says through the proxy.
+                    return StepResult.Success(200, clock.FirstToken, clock.Gaps);
+                }
             }
 
             var rest = buffer.WrittenSpan[(int)consumedBytes..].ToArray();
@@ -62,7 +67,7 @@ public sealed class DirectBedrockScenarios(HttpClient http, Uri bedrock, string 
             buffer.Write(rest);
         }
 
-        return StepResult.Success(200, clock.FirstToken, clock.Gaps);
+        return StepResult.Fail(200, "stream ended without its metadata event");
     }
 
     private HttpRequestMessage Signed(string path)
