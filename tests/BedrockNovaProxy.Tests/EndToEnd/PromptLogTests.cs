@@ -10,13 +10,10 @@ namespace BedrockNovaProxy.Tests.EndToEnd;
 
 /// <summary>Prompts, answers and keys stay out of the logs unless Proxy:Telemetry:LogPrompts asks for them, and then
 /// only redacted. Every log entry of the proxy is captured, whatever its category or level.</summary>
-public class PromptLogTests
+public class PromptLogTests : EndToEndTest
 {
-    public static TheoryData<Hosting> Hostings => ChatTests.Hostings;
-
     private const string Key = "sk-proj-4f9KxQ2bN7mTz1LwYc8RvA3e";
     private const string Email = "jane.doe@example.com";
-    private static readonly byte[] Png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
 
     private static async Task<(LocalSystem System, CapturingLoggerProvider Logs)> StartAsync(Hosting hosting, bool logPrompts)
     {
@@ -33,15 +30,14 @@ public class PromptLogTests
     private static async Task ChatAsync(LocalSystem system, string marker)
     {
         var chat = system.OpenAi.GetChatClient("gpt-4o");
-        var ct = TestContext.Current.CancellationToken;
-        await chat.CompleteChatAsync([new SystemChatMessage($"{marker} system"), new UserChatMessage($"{marker} plain, my key is {Key}, mail {Email}")], cancellationToken: ct);
+        await chat.CompleteChatAsync([new SystemChatMessage($"{marker} system"), new UserChatMessage($"{marker} plain, my key is {Key}, mail {Email}")], cancellationToken: Ct);
         await foreach (var _ in chat.CompleteChatStreamingAsync(
-            [new UserChatMessage(ChatMessageContentPart.CreateTextPart($"{marker} streamed, key {Key}"), ChatMessageContentPart.CreateImagePart(BinaryData.FromBytes(Png), "image/png"))],
-            cancellationToken: ct))
+            [new UserChatMessage(ChatMessageContentPart.CreateTextPart($"{marker} streamed, key {Key}"), ChatMessageContentPart.CreateImagePart(BinaryData.FromBytes(Samples.Png), "image/png"))],
+            cancellationToken: Ct))
         {
         }
 
-        await Assert.ThrowsAsync<System.ClientModel.ClientResultException>(() => chat.CompleteChatAsync([new UserChatMessage($"[[fault:internal]] {marker} failing {Key}")], cancellationToken: ct));
+        await Assert.ThrowsAsync<System.ClientModel.ClientResultException>(() => chat.CompleteChatAsync([new UserChatMessage($"[[fault:internal]] {marker} failing {Key}")], cancellationToken: Ct));
     }
 
     [Theory]
@@ -56,7 +52,7 @@ public class PromptLogTests
 
         var everything = logs.Everything;
         Assert.Contains("POST /v1/chat/completions answered 200", everything, StringComparison.Ordinal); // the capture works
-        foreach (var secret in new[] { marker, Key, Email, "You said", Convert.ToBase64String(Png)[..16], InProcessStack.ApiKey })
+        foreach (var secret in new[] { marker, Key, Email, "You said", Samples.PngBase64[..16], InProcessStack.ApiKey })
         {
             Assert.DoesNotContain(secret, everything, StringComparison.Ordinal);
         }
@@ -85,15 +81,15 @@ public class PromptLogTests
             $$"""[{"role":"system","content":[{"text":"{{marker}} system"}]},{"role":"user","content":[{"text":"{{marker}} plain, my key is [REDACTED:api_key], mail [REDACTED:email]"}]}]""",
             plain);
         var streamed = Assert.Single(prompts, p => p.Contains("streamed", StringComparison.Ordinal));
-        Assert.Contains($$$"""{"image":{"format":"png","bytes":{{{Png.Length}}}}}""", streamed, StringComparison.Ordinal);
+        Assert.Contains($$$"""{"image":{"format":"png","bytes":{{{Samples.Png.Length}}}}}""", streamed, StringComparison.Ordinal);
         Assert.Contains(answers, a => a.StartsWith($$"""{"content":"You said: {{marker}} plain, my key is [REDACTED:api_key], mail [REDACTED:email]"}""", StringComparison.Ordinal));
         // The streamed answer is assembled from its chunks.
-        Assert.Contains(answers, a => a.StartsWith($$"""{"content":"You said: {{marker}} streamed, key [REDACTED:api_key] I see 1 image: png ({{Png.Length}} bytes)."}""", StringComparison.Ordinal));
+        Assert.Contains(answers, a => a.StartsWith($$"""{"content":"You said: {{marker}} streamed, key [REDACTED:api_key] I see 1 image: png ({{Samples.Png.Length}} bytes)."}""", StringComparison.Ordinal));
         Assert.Contains("null", answers); // the failed call: its prompt, and no answer
         Assert.Contains(prompts, p => p.Contains("failing [REDACTED:api_key]", StringComparison.Ordinal));
 
         var everything = logs.Everything;
-        foreach (var secret in new[] { Key, Email, Convert.ToBase64String(Png)[..16], InProcessStack.ApiKey })
+        foreach (var secret in new[] { Key, Email, Samples.PngBase64[..16], InProcessStack.ApiKey })
         {
             Assert.DoesNotContain(secret, everything, StringComparison.Ordinal);
         }
@@ -109,13 +105,12 @@ public class PromptLogTests
             await using var _ = system;
             var marker = "zebra" + Guid.NewGuid().ToString("N")[..8];
             var client = system.OpenAi.GetResponsesClient();
-            var ct = TestContext.Current.CancellationToken;
             var plain = new CreateResponseOptions { Model = "gpt-4o", Instructions = $"{marker} be brief" };
             plain.InputItems.Add(ResponseItem.CreateUserMessageItem($"{marker} plain, key {Key}"));
-            await client.CreateResponseAsync(plain, ct);
+            await client.CreateResponseAsync(plain, Ct);
             var streamed = new CreateResponseOptions { Model = "gpt-4o", StreamingEnabled = true };
             streamed.InputItems.Add(ResponseItem.CreateUserMessageItem($"{marker} streamed, mail {Email}"));
-            await foreach (var update in await client.CreateResponseStreamingAsync(streamed, ct))
+            await foreach (var update in await client.CreateResponseStreamingAsync(streamed, Ct))
             {
             }
 

@@ -6,18 +6,15 @@ using BedrockNovaProxy.Limits;
 using BedrockNovaProxy.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using static BedrockNovaProxy.Tests.EndToEnd.EmbeddingsAndModelsTests;
 
 namespace BedrockNovaProxy.Tests.EndToEnd;
 
 /// <summary>The proof of the shared limits: several proxy instances (containers and a Lambda worker, real HTTP on
 /// 127.0.0.1) on one dynalite under concurrent load; the store read back with AWS's own DynamoDB client. Each
 /// instance's clock is fixed at the start (a FakeTimeProvider at the real now), so no minute ends during a test.</summary>
-public sealed class SharedLimitsTests
+public sealed class SharedLimitsTests : EndToEndTest
 {
     private const string Table = "bnp-acme-test-limits";
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     private static async Task<LocalSystem[]> StartAsync(LocalDynamo dynamo, FakeTimeProvider time, Dictionary<string, string?> settings, params Hosting[] hostings)
     {
         using (var client = dynamo.Client())
