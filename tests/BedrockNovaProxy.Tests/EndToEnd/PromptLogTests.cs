@@ -15,7 +15,8 @@ public class PromptLogTests : EndToEndTest
     private const string Key = "sk-proj-4f9KxQ2bN7mTz1LwYc8RvA3e";
     private const string Email = "jane.doe@example.com";
 
-    private static async Task<(LocalSystem System, CapturingLoggerProvider Logs)> StartAsync(Hosting hosting, bool logPrompts)
+    /// <summary>A system whose every log entry is captured, and a marker for the test's prompts, unique to the test.</summary>
+    private static async Task<(LocalSystem System, CapturingLoggerProvider Logs, string Marker)> StartAsync(Hosting hosting, bool logPrompts)
     {
         var logs = new CapturingLoggerProvider();
         var system = await LocalSystem.StartAsync(hosting, new Dictionary<string, string?>
@@ -23,7 +24,7 @@ public class PromptLogTests : EndToEndTest
             ["Logging:LogLevel:Default"] = "Information",
             ["Proxy:Telemetry:LogPrompts"] = logPrompts ? "true" : "false",
         }, services: s => s.AddSingleton<ILoggerProvider>(logs));
-        return (system, logs);
+        return (system, logs, "zebra" + Guid.NewGuid().ToString("N")[..8]);
     }
 
     /// <summary>A plain, a streamed (with an image) and a failing chat, each carrying the marker, a key and an address.</summary>
@@ -44,9 +45,8 @@ public class PromptLogTests : EndToEndTest
     [MemberData(nameof(Hostings))]
     public async Task Logs_nothing_of_a_prompt_or_an_answer_by_default(Hosting hosting)
     {
-        var (system, logs) = await StartAsync(hosting, logPrompts: false);
+        var (system, logs, marker) = await StartAsync(hosting, logPrompts: false);
         await using var _ = system;
-        var marker = "zebra" + Guid.NewGuid().ToString("N")[..8];
 
         await ChatAsync(system, marker);
 
@@ -64,9 +64,8 @@ public class PromptLogTests : EndToEndTest
     [MemberData(nameof(Hostings))]
     public async Task Logs_redacted_prompts_and_answers_when_asked(Hosting hosting)
     {
-        var (system, logs) = await StartAsync(hosting, logPrompts: true);
+        var (system, logs, marker) = await StartAsync(hosting, logPrompts: true);
         await using var _ = system;
-        var marker = "zebra" + Guid.NewGuid().ToString("N")[..8];
 
         await ChatAsync(system, marker);
 
@@ -101,9 +100,8 @@ public class PromptLogTests : EndToEndTest
     {
         foreach (var logPrompts in new[] { false, true })
         {
-            var (system, logs) = await StartAsync(hosting, logPrompts);
+            var (system, logs, marker) = await StartAsync(hosting, logPrompts);
             await using var _ = system;
-            var marker = "zebra" + Guid.NewGuid().ToString("N")[..8];
             var client = system.OpenAi.GetResponsesClient();
             var plain = new CreateResponseOptions { Model = "gpt-4o", Instructions = $"{marker} be brief" };
             plain.InputItems.Add(ResponseItem.CreateUserMessageItem($"{marker} plain, key {Key}"));
