@@ -1,5 +1,6 @@
 using System.Text.Json;
 using BedrockNovaProxy.Bedrock;
+using BedrockNovaProxy.Catalog;
 using BedrockNovaProxy.Configuration;
 using BedrockNovaProxy.OpenAi;
 using BedrockNovaProxy.Translation;
