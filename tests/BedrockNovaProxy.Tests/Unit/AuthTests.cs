@@ -74,7 +74,7 @@ public class AuthUnitTests
         var chat = new Usage
         {
             PromptTokens = 1100, CompletionTokens = 20, TotalTokens = 1120,
-            PromptTokensDetails = new PromptTokensDetails { CachedTokens = 1000 },
+            PromptTokensDetails = new InputTokensDetails { CachedTokens = 1000 },
         };
 
         var responses = Translation.ResponsesResponseTranslator.UsageOf(chat);
