@@ -1,4 +1,6 @@
 using System.Text.Json.Serialization;
+using BedrockNovaProxy.Catalog;
+using BedrockNovaProxy.Limits;
 
 namespace BedrockNovaProxy.Customers;
 
@@ -174,29 +176,12 @@ public sealed record ModelsSection
 {
     /// <summary>Alias -> Bedrock model, in the file's order (the proxy lists them in this order).</summary>
     public required Dictionary<string, string> Mappings { get; set; }
-    public PromptCachingSection PromptCaching { get; set; } = new();
+    public PromptCachingOptions PromptCaching { get; set; } = new();
 
     /// <summary>The Bedrock service tier of requests that ask for none (or for auto): auto, default, flex or priority.</summary>
     public string ServiceTier { get; set; } = "auto";
 
-    public BuiltInToolsSection BuiltInTools { get; set; } = new();
-}
-
-/// <summary>Nova's system tools the customer switches on: each maps an OpenAI built-in tool and adds bedrock:InvokeTool
-/// on that tool to the rendered IAM policy.</summary>
-public sealed record BuiltInToolsSection
-{
-    /// <summary>nova_grounding: chat completions' web_search_options and the Responses API's web_search tool.</summary>
-    public bool WebGrounding { get; set; }
-
-    /// <summary>nova_code_interpreter: the Responses API's code_interpreter tool.</summary>
-    public bool CodeInterpreter { get; set; }
-}
-
-public sealed record PromptCachingSection
-{
-    public bool System { get; set; }
-    public bool Tools { get; set; }
+    public BuiltInToolsOptions BuiltInTools { get; set; } = new();
 }
 
 public sealed record PerformanceSection
@@ -239,18 +224,7 @@ public sealed record AuthSection
     public List<ApiKeyEntry> Keys { get; set; } = [];
 }
 
-/// <summary>Limits and budgets of a key or of the whole environment (null: none).</summary>
-public record AllowanceEntry
-{
-    public int? RequestsPerMinute { get; set; }
-    public int? TokensPerMinute { get; set; }
-    public long? TokensPerDay { get; set; }
-    public long? TokensPerMonth { get; set; }
-    public decimal? UsdPerDay { get; set; }
-    public decimal? UsdPerMonth { get; set; }
-}
-
-public sealed record ApiKeyEntry : AllowanceEntry
+public sealed record ApiKeyEntry : AllowanceOptions
 {
     public required string Name { get; set; }
     public required string Sha256 { get; set; }
@@ -267,7 +241,7 @@ public sealed record ApiKeyEntry : AllowanceEntry
 public sealed record LimitsSection
 {
     public string OnStoreFailure { get; set; } = "serve";
-    public AllowanceEntry Environment { get; set; } = new();
+    public AllowanceOptions Environment { get; set; } = new();
 
     /// <summary>The table the stack renders for this environment.</summary>
     public static string TableName(CustomerConfig config) => config.StackName + "-limits";

@@ -1,4 +1,5 @@
 using System.Globalization;
+using BedrockNovaProxy.Limits;
 
 namespace BedrockNovaProxy.Customers;
 
@@ -52,7 +53,7 @@ public static class ProxySettings
         Set("SharedLimits__OnFailure", config.Limits.OnStoreFailure == "refuse" ? "Refuse" : "Serve");
         Allowances("SharedLimits__Environment__", config.Limits.Environment);
 
-        void Allowances(string prefix, AllowanceEntry entry)
+        void Allowances(string prefix, AllowanceOptions entry)
         {
             foreach (var (name, value) in new (string, decimal?)[]
             {

@@ -56,7 +56,7 @@ public static class BedrockEmulatorApp
             return next(context);
         });
         app.MapGet("/_emulator/health", () => Results.Text("ok"));
-        app.MapGet("/_emulator/stats", (EmulatorStats stats) => Results.Json(stats.Snapshot()));
+        app.MapGet("/_emulator/stats", (EmulatorStats stats) => Results.Json(stats));
         ControlEndpoint.Map(app);
         app.MapPost("/model/{**rest}", (HttpContext context, RuntimeEndpoint endpoint) => endpoint.HandleAsync(context));
         // STS lives at the root of its own host in AWS; here it shares the emulator's (one AWS_ENDPOINT_URL for both).

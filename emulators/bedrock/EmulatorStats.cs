@@ -1,7 +1,8 @@
 namespace BedrockNovaProxy.Emulators.Bedrock;
 
 /// <summary>Counters of what the emulator served, for tests (which wait on them instead of sleeping) and for
-/// load tests (which compare what the proxy sent with what it reported). Also served at GET /_emulator/stats.</summary>
+/// load tests (which compare what the proxy sent with what it reported). Also served at GET /_emulator/stats, as JSON
+/// of its public properties.</summary>
 public sealed class EmulatorStats
 {
     private readonly Lock _lock = new();
@@ -60,26 +61,6 @@ public sealed class EmulatorStats
             await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
-
-    public object Snapshot() => new Dictionary<string, object>
-    {
-        ["requests"] = Requests,
-        ["converse"] = Converse,
-        ["converseStream"] = ConverseStream,
-        ["invokeModel"] = InvokeModel,
-        ["authFailures"] = AuthFailures,
-        ["errors"] = Errors,
-        ["faultsInjected"] = FaultsInjected,
-        ["inputTokens"] = InputTokens,
-        ["outputTokens"] = OutputTokens,
-        ["inFlight"] = InFlight,
-        ["cancelled"] = Cancelled,
-        ["assumeRole"] = AssumeRole,
-        ["stsErrors"] = StsErrors,
-        ["requestsByAccessKey"] = RequestsByAccessKey,
-        ["http1"] = Http1.Snapshot(),
-        ["http2"] = Http2.Snapshot(),
-    };
 
     internal void Started(string operation)
     {
@@ -189,12 +170,4 @@ public sealed class ProtocolStats
     internal void Close() => Interlocked.Increment(ref _closed);
 
     internal void Cancel() => Interlocked.Increment(ref _cancelled);
-
-    internal Dictionary<string, long> Snapshot() => new()
-    {
-        ["requests"] = Requests,
-        ["connectionsOpened"] = ConnectionsOpened,
-        ["connectionsClosed"] = ConnectionsClosed,
-        ["cancelled"] = Cancelled,
-    };
 }

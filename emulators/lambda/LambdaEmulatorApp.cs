@@ -83,7 +83,7 @@ public static class LambdaEmulatorApp
         var front = Listen(args, options.ApiPort);
         var gateway = new ApiGatewayFront(options, queue, stats, time, sandbox is null ? null : sandbox.EnsureStarted);
         front.MapGet("/_emulator/health", () => Results.Text("ok"));
-        front.MapGet("/_emulator/stats", () => Results.Json(stats.Snapshot()));
+        front.MapGet("/_emulator/stats", () => Results.Json(stats));
         front.Map("/{**path}", gateway.HandleAsync);
         return new LambdaEmulatorHost(runtime, front, queue, stats, options, sandbox);
     }

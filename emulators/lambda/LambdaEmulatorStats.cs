@@ -1,6 +1,6 @@
 namespace BedrockNovaProxy.Emulators.Lambda;
 
-/// <summary>What the emulator did, for tests and GET /_emulator/stats.</summary>
+/// <summary>What the emulator did, for tests and GET /_emulator/stats (as JSON of its public properties).</summary>
 public sealed class LambdaEmulatorStats
 {
     private long _invocations, _throttled, _timeouts, _errors, _inFlight;
@@ -24,13 +24,4 @@ public sealed class LambdaEmulatorStats
     internal void TimedOut() => Interlocked.Increment(ref _timeouts);
 
     internal void Failed() => Interlocked.Increment(ref _errors);
-
-    public object Snapshot() => new Dictionary<string, long>
-    {
-        ["invocations"] = Invocations,
-        ["throttled"] = Throttled,
-        ["timeouts"] = Timeouts,
-        ["errors"] = Errors,
-        ["inFlight"] = InFlight,
-    };
 }

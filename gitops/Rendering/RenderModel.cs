@@ -154,7 +154,7 @@ public sealed class StackFacts
     /// <summary>arn:aws:bedrock::{account}:system-tool/amazon.{tool}: the form public CDK code grants nova_grounding on
     /// (AWS's IAM reference has no entry yet, ../shared/reference/nova2-features.md §2); the code interpreter's is
     /// assumed to follow it.</summary>
-    private static List<string> SystemToolArnsOf(BuiltInToolsSection tools) =>
+    private static List<string> SystemToolArnsOf(BuiltInToolsOptions tools) =>
     [
         .. tools.WebGrounding ? ["arn:${AWS::Partition}:bedrock::${AWS::AccountId}:system-tool/amazon." + SystemToolNames.Grounding] : Array.Empty<string>(),
         .. tools.CodeInterpreter ? ["arn:${AWS::Partition}:bedrock::${AWS::AccountId}:system-tool/amazon." + SystemToolNames.CodeInterpreter] : Array.Empty<string>(),

@@ -1,4 +1,5 @@
 using BedrockNovaProxy.Catalog;
+using BedrockNovaProxy.Limits;
 
 namespace BedrockNovaProxy.Configuration;
 
@@ -45,17 +46,6 @@ public sealed class ProxyOptions
     public BuiltInToolsOptions BuiltInTools { get; set; } = new();
 }
 
-/// <summary>Nova's system tools, off unless the customer switches them on (the IAM policy grants bedrock:InvokeTool
-/// only then).</summary>
-public sealed class BuiltInToolsOptions
-{
-    /// <summary>nova_grounding for web_search_options and the web_search tool.</summary>
-    public bool WebGrounding { get; set; }
-
-    /// <summary>nova_code_interpreter for the code_interpreter tool.</summary>
-    public bool CodeInterpreter { get; set; }
-}
-
 /// <summary>Fetching http(s) image URLs on the client's behalf; off unless hosts are listed.</summary>
 public sealed class ImageFetchOptions
 {
@@ -68,16 +58,6 @@ public sealed class ImageFetchOptions
 
     /// <summary>Also fetch from private and loopback addresses. For local tests only: it disables the SSRF guard.</summary>
     public bool AllowPrivateNetworks { get; set; }
-}
-
-/// <summary>Bedrock prompt caching: cache points after the parts of a request that repeat between calls.</summary>
-public sealed class PromptCachingOptions
-{
-    /// <summary>A cache point after the system prompt (long, shared instructions).</summary>
-    public bool System { get; set; }
-
-    /// <summary>A cache point after the tool definitions.</summary>
-    public bool Tools { get; set; }
 }
 
 /// <summary>A Bedrock guardrail applied to every call (the customer's security.guardrail).</summary>
@@ -118,7 +98,7 @@ public sealed class AuthOptions
     public List<ApiKeyOptions> Keys { get; set; } = [];
 }
 
-public sealed class ApiKeyOptions : AllowanceOptions
+public sealed record ApiKeyOptions : AllowanceOptions
 {
     /// <summary>A name for logs and metrics (never the key).</summary>
     public string Name { get; set; } = "";

@@ -1,28 +1,6 @@
+using BedrockNovaProxy.Limits;
+
 namespace BedrockNovaProxy.Configuration;
-
-/// <summary>The limits and budgets of one key (Proxy:Auth:Keys:n) or of the whole customer environment
-/// (Proxy:SharedLimits:Environment). Null or 0 means none. Per minute limits hold per process without a store and across
-/// every instance with one; budgets hold per process without a store.</summary>
-public class AllowanceOptions
-{
-    /// <summary>Requests per minute.</summary>
-    public int? RequestsPerMinute { get; set; }
-
-    /// <summary>Tokens (input + output) per minute.</summary>
-    public int? TokensPerMinute { get; set; }
-
-    /// <summary>Tokens per UTC day.</summary>
-    public long? TokensPerDay { get; set; }
-
-    /// <summary>Tokens per UTC calendar month.</summary>
-    public long? TokensPerMonth { get; set; }
-
-    /// <summary>Estimated cost (NovaPrices) per UTC day, in USD.</summary>
-    public decimal? UsdPerDay { get; set; }
-
-    /// <summary>Estimated cost per UTC calendar month, in USD.</summary>
-    public decimal? UsdPerMonth { get; set; }
-}
 
 /// <summary>What the proxy does when the shared store does not answer in time.</summary>
 public enum StoreFailureMode

@@ -76,18 +76,8 @@ public sealed class Usage
     public int PromptTokens { get; init; }
     public int CompletionTokens { get; init; }
     public int TotalTokens { get; init; }
-    public PromptTokensDetails? PromptTokensDetails { get; init; }
-    public CompletionTokensDetails? CompletionTokensDetails { get; init; }
-}
-
-public sealed class PromptTokensDetails
-{
-    public int CachedTokens { get; init; }
-}
-
-public sealed class CompletionTokensDetails
-{
-    public int ReasoningTokens { get; init; }
+    public InputTokensDetails? PromptTokensDetails { get; init; }
+    public OutputTokensDetails? CompletionTokensDetails { get; init; }
 }
 
 // Streaming: one `data:` line per chunk.

@@ -171,11 +171,13 @@ public sealed class ResponseUsage
     public int TotalTokens { get; init; }
 }
 
+/// <summary>input_tokens_details here, prompt_tokens_details in a chat completion's usage: the same object.</summary>
 public sealed class InputTokensDetails
 {
     public int CachedTokens { get; init; }
 }
 
+/// <summary>output_tokens_details here, completion_tokens_details in a chat completion's usage: the same object.</summary>
 public sealed class OutputTokensDetails
 {
     public int ReasoningTokens { get; init; }

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using BedrockNovaProxy.Bedrock;
 using BedrockNovaProxy.Catalog;
-using BedrockNovaProxy.Configuration;
 using BedrockNovaProxy.OpenAi;
 using static BedrockNovaProxy.Translation.RequestErrors;
 

@@ -102,8 +102,8 @@ public static class ChatResponseTranslator
             PromptTokens = prompt,
             CompletionTokens = usage.OutputTokens,
             TotalTokens = prompt + usage.OutputTokens,
-            PromptTokensDetails = new PromptTokensDetails { CachedTokens = usage.CacheReadInputTokens ?? 0 },
-            CompletionTokensDetails = new CompletionTokensDetails { ReasoningTokens = output?.Of(usage.OutputTokens) ?? 0 },
+            PromptTokensDetails = new InputTokensDetails { CachedTokens = usage.CacheReadInputTokens ?? 0 },
+            CompletionTokensDetails = new OutputTokensDetails { ReasoningTokens = output?.Of(usage.OutputTokens) ?? 0 },
         };
     }
 }

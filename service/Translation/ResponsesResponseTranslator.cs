@@ -97,9 +97,9 @@ public static class ResponsesResponseTranslator
     public static ResponseUsage UsageOf(Usage? usage) => new()
     {
         InputTokens = usage?.PromptTokens ?? 0,
-        InputTokensDetails = new InputTokensDetails { CachedTokens = usage?.PromptTokensDetails?.CachedTokens ?? 0 },
+        InputTokensDetails = usage?.PromptTokensDetails ?? new(),
         OutputTokens = usage?.CompletionTokens ?? 0,
-        OutputTokensDetails = new OutputTokensDetails { ReasoningTokens = usage?.CompletionTokensDetails?.ReasoningTokens ?? 0 },
+        OutputTokensDetails = usage?.CompletionTokensDetails ?? new(),
         TotalTokens = usage?.TotalTokens ?? 0,
     };
 

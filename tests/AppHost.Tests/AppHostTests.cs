@@ -12,14 +12,11 @@ public class AppHostTests
     [Fact]
     public async Task Runs_the_whole_system_and_answers_through_both_paths()
     {
-        var ct = TestContext.Current.CancellationToken;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromMinutes(3));
-        await using var app = await RunningAppHost.StartAsync(timeout.Token);
+        await using var host = await RunningAppHost.StartAsync(TimeSpan.FromMinutes(3));
         var paths = new Dictionary<string, Uri>
         {
-            ["lambda"] = new(app.GetEndpoint("lambda", "api"), "staging/v1/"),
-            ["container"] = new(app.GetEndpoint("proxy-container", "http"), "v1/"),
+            ["lambda"] = new(host.App.GetEndpoint("lambda", "api"), "staging/v1/"),
+            ["container"] = new(host.App.GetEndpoint("proxy-container", "http"), "v1/"),
         };
 
         foreach (var (name, url) in paths)
@@ -27,9 +24,9 @@ public class AppHostTests
             var chat = new OpenAIClient(new ApiKeyCredential("sk-local-dev"), new OpenAIClientOptions { Endpoint = url, RetryPolicy = new ClientRetryPolicy(0) })
                 .GetChatClient("gpt-4o-mini");
 
-            ChatCompletion completion = await chat.CompleteChatAsync([new UserChatMessage("Hello from the test")], cancellationToken: timeout.Token);
+            ChatCompletion completion = await chat.CompleteChatAsync([new UserChatMessage("Hello from the test")], cancellationToken: host.Token);
             var streamed = "";
-            await foreach (var update in chat.CompleteChatStreamingAsync([new UserChatMessage("Stream it")], cancellationToken: timeout.Token))
+            await foreach (var update in chat.CompleteChatStreamingAsync([new UserChatMessage("Stream it")], cancellationToken: host.Token))
             {
                 streamed += string.Concat(update.ContentUpdate.Select(p => p.Text));
             }

@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using BedrockNovaProxy.Emulators.Bedrock.Transport;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BedrockNovaProxy.Emulators.Bedrock.Tests;
@@ -19,19 +18,22 @@ public class Http2AbuseTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static async Task<(WebApplication App, Uri H2c)> StartAsync()
+    /// <summary>Starts the local Bedrock with an h2c endpoint, lets <paramref name="abuse"/> loose on it, then checks that
+    /// a well-behaved client is still served.</summary>
+    private static async Task SurvivesAsync(Func<Uri, Task> abuse)
     {
-        var app = BedrockEmulatorApp.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=None"], o => o.Http2Url = "http://127.0.0.1:0");
+        await using var app = BedrockEmulatorApp.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=None"], o => o.Http2Url = "http://127.0.0.1:0");
         await app.StartAsync(Ct);
-        return (app, app.Services.GetRequiredService<EmulatorEndpoints>().Http2Url!);
+        var h2c = app.Services.GetRequiredService<EmulatorEndpoints>().Http2Url!;
+
+        await abuse(h2c);
+
+        await AssertServedAsync(h2c);
     }
 
     [Fact]
-    public async Task A_preface_alone_then_silence()
+    public Task A_preface_alone_then_silence() => SurvivesAsync(async h2c =>
     {
-        var (app, h2c) = await StartAsync();
-        await using var _ = app;
-
         using (var socket = await ConnectAsync(h2c))
         {
             await socket.WriteAsync(Preface, Ct);
@@ -41,16 +43,11 @@ public class Http2AbuseTests
         {
             await socket.WriteAsync(Preface.AsMemory(0, 10), Ct); // not even the whole preface
         }
-
-        await AssertServedAsync(h2c);
-    }
+    });
 
     [Fact]
-    public async Task A_stream_reset_in_the_middle_of_its_body()
+    public Task A_stream_reset_in_the_middle_of_its_body() => SurvivesAsync(async h2c =>
     {
-        var (app, h2c) = await StartAsync();
-        await using var _ = app;
-
         using (var socket = await ConnectAsync(h2c))
         {
             await socket.WriteAsync(Concat(Preface, Frame(Settings, 0, 0, []),
@@ -60,16 +57,11 @@ public class Http2AbuseTests
             await socket.WriteAsync(Frame(Headers, EndHeaders | EndStream, 3, Request(h2c, "GET", "/_emulator/health")), Ct);
             await ReadSomeAsync(socket); // the server goes on serving that connection
         }
-
-        await AssertServedAsync(h2c);
-    }
+    });
 
     [Fact]
-    public async Task A_flood_of_streams_opened_and_reset_at_once()
+    public Task A_flood_of_streams_opened_and_reset_at_once() => SurvivesAsync(async h2c =>
     {
-        var (app, h2c) = await StartAsync();
-        await using var _ = app;
-
         using (var socket = await ConnectAsync(h2c))
         {
             var frames = new List<byte[]> { Preface, Frame(Settings, 0, 0, []) };
@@ -89,9 +81,7 @@ public class Http2AbuseTests
                 // The server may close the connection on such a client (a GOAWAY, then the socket): that is its right.
             }
         }
-
-        await AssertServedAsync(h2c);
-    }
+    });
 
     /// <summary>A well-behaved client (HttpClient, HTTP/2 with prior knowledge) is still served.</summary>
     private static async Task AssertServedAsync(Uri h2c)

@@ -9,11 +9,12 @@ public class ResponderTests
 {
     private static readonly ModelSpec Lite = ModelCatalog.Find("amazon.nova-lite-v1:0")!;
 
-    private static Reply Answer(string body, ModelSpec? model = null)
+    /// <summary>A Converse request body read for <paramref name="model"/> (Nova Lite by default) and answered, as the
+    /// local Bedrock answers it.</summary>
+    internal static Reply Answer(string body, ModelSpec? model = null)
     {
         var request = ConverseRequestReader.Read(JsonNode.Parse(body), model ?? Lite);
-        var markers = Markers.Parse(string.Join("\n", request.Messages[^1].Content.OfType<TextBlock>().Select(t => t.Text)));
-        return Responder.Answer(request, model ?? Lite, markers);
+        return Responder.Answer(request, model ?? Lite, Markers.Of(request));
     }
 
     private static string User(string text, string extra = "") => $$"""{"messages":[{"role":"user","content":[{"text":{{JsonValue.Create(text).ToJsonString()}}}]}]{{extra}}}""";

@@ -12,12 +12,8 @@ public class SystemToolTests
 {
     private static readonly ModelSpec Lite2 = ModelCatalog.Find("amazon.nova-2-lite-v1:0")!;
 
-    private static Reply Answer(string prompt, string tool)
-    {
-        var body = $$$"""{"messages":[{"role":"user","content":[{"text":"{{{prompt}}}"}]}],"toolConfig":{"tools":[{"systemTool":{"name":"{{{tool}}}"}}]}}""";
-        var request = ConverseRequestReader.Read(JsonNode.Parse(body), Lite2);
-        return Responder.Answer(request, Lite2, Markers.Parse(prompt));
-    }
+    private static Reply Answer(string prompt, string tool) => ResponderTests.Answer(
+        $$$"""{"messages":[{"role":"user","content":[{"text":"{{{prompt}}}"}]}],"toolConfig":{"tools":[{"systemTool":{"name":"{{{tool}}}"}}]}}""", Lite2);
 
     [Fact]
     public void A_grounded_answer_cites_its_page_in_a_citations_content_block()

@@ -116,6 +116,22 @@ public class FrontTests
     }
 
     [Fact]
+    public async Task Stats_name_every_counter_and_give_its_value()
+    {
+        var (host, client, runtime) = await StartAsync();
+        await using var _ = host;
+        var call = client.GetAsync("prod/health", Ct);
+        var (id, _, _) = await NextAsync(runtime);
+        await RespondAsync(runtime, id, """{"statusCode":200}""");
+        using var answered = await call;
+
+        using var stats = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync("_emulator/stats", Ct));
+
+        Assert.Equal(["invocations", "throttled", "timeouts", "errors", "inFlight"], stats.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal([1L, 0, 0, 0, 0], stats.RootElement.EnumerateObject().Select(p => p.Value.GetInt64()));
+    }
+
+    [Fact]
     public async Task Serves_concurrent_invocations_to_several_workers()
     {
         var (host, client, runtime) = await StartAsync();

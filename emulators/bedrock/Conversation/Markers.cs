@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using BedrockNovaProxy.Emulators.Bedrock.Wire;
 
 namespace BedrockNovaProxy.Emulators.Bedrock.Conversation;
 
@@ -38,6 +39,14 @@ public sealed partial record Markers(
 
         return markers;
     }
+
+    /// <summary>The markers of a request: those in the text of its last message, its tool results' included.</summary>
+    public static Markers Of(ConverseRequest request) => Parse(string.Join("\n", request.Messages[^1].Content.Select(b => b switch
+    {
+        TextBlock t => t.Text,
+        ToolResultBlock r => r.Text,
+        _ => "",
+    })));
 
     /// <summary>The text without its markers, as the model would "see" it.</summary>
     public static string Strip(string text) => MarkerPattern().Replace(text, "").Trim();

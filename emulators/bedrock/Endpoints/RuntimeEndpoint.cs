@@ -80,13 +80,7 @@ public sealed partial class RuntimeEndpoint(BedrockEmulatorOptions options, Emul
     private async Task ConverseAsync(HttpContext context, Catalog.ModelSpec spec, JsonNode? json, bool streaming)
     {
         var request = ConverseRequestReader.Read(json, spec);
-        var lastTexts = request.Messages[^1].Content.Select(b => b switch
-        {
-            TextBlock t => t.Text,
-            ToolResultBlock r => r.Text,
-            _ => "",
-        });
-        var markers = Markers.Parse(string.Join("\n", lastTexts));
+        var markers = Markers.Of(request);
         var fault = await ApplyFaultsAsync(markers, json?.ToJsonString() ?? "", context.RequestAborted);
         var reply = Responder.Answer(request, spec, markers);
         if (request.CachePrefixTokens > 0 && reply.CacheReadTokens == 0)

@@ -1,13 +1,11 @@
 using System.ClientModel;
 using System.Net;
 using System.Text.Json;
-using BedrockNovaProxy.Aws;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using OpenAI.Chat;
 using OpenAI.Embeddings;
-using static BedrockNovaProxy.Tests.EndToEnd.EmbeddingsAndModelsTests;
 using LocalCredentials = BedrockNovaProxy.Aws.LocalCredentials;
 
 namespace BedrockNovaProxy.Tests.EndToEnd;
@@ -15,7 +13,7 @@ namespace BedrockNovaProxy.Tests.EndToEnd;
 /// <summary>security.cross_account: the proxy's own credentials only call STS AssumeRole (the emulator's STS); every
 /// Bedrock call is signed with the role's temporary credentials, refreshed before they expire, and a refused role is
 /// a clear error in OpenAI's shape.</summary>
-public class AssumeRoleTests
+public class AssumeRoleTests : EndToEndTest
 {
     private const string Role = "arn:aws:iam::444455556666:role/bedrock-access";
 
@@ -27,27 +25,26 @@ public class AssumeRoleTests
     };
 
     // KestrelHttp2: STS over HTTPS too, its certificate trusted through the CA bundle.
-    public static TheoryData<Hosting> Hostings => new(Hosting.Kestrel, Hosting.LambdaStreaming, Hosting.KestrelHttp2);
+    public static TheoryData<Hosting> RoleHostings => new(Hosting.Kestrel, Hosting.LambdaStreaming, Hosting.KestrelHttp2);
 
     [Theory]
-    [MemberData(nameof(Hostings))]
+    [MemberData(nameof(RoleHostings))]
     public async Task Bedrock_calls_are_signed_with_the_assumed_roles_credentials(Hosting hosting)
     {
         var logs = new CapturingLoggerProvider();
         var settings = RoleSettings();
         settings["Logging:LogLevel:Default"] = "Information";
         await using var system = await LocalSystem.StartAsync(hosting, settings, services: s => s.AddSingleton<ILoggerProvider>(logs));
-        var ct = TestContext.Current.CancellationToken;
 
-        ChatCompletion answer = await system.OpenAi.GetChatClient("gpt-4o").CompleteChatAsync([new UserChatMessage("Hello from the role")], cancellationToken: ct);
+        ChatCompletion answer = await system.OpenAi.GetChatClient("gpt-4o").CompleteChatAsync([new UserChatMessage("Hello from the role")], cancellationToken: Ct);
         var streamed = "";
-        await foreach (var update in system.OpenAi.GetChatClient("gpt-4o-mini").CompleteChatStreamingAsync([new UserChatMessage("stream as the role")], cancellationToken: ct))
+        await foreach (var update in system.OpenAi.GetChatClient("gpt-4o-mini").CompleteChatStreamingAsync([new UserChatMessage("stream as the role")], cancellationToken: Ct))
         {
             streamed += string.Concat(update.ContentUpdate.Select(p => p.Text));
         }
 
-        OpenAIEmbedding embedding = await system.OpenAi.GetEmbeddingClient("text-embedding-3-small").GenerateEmbeddingAsync("embed as the role", cancellationToken: ct);
-        using var ready = await system.Http.GetAsync("ready", ct);
+        OpenAIEmbedding embedding = await system.OpenAi.GetEmbeddingClient("text-embedding-3-small").GenerateEmbeddingAsync("embed as the role", cancellationToken: Ct);
+        using var ready = await system.Http.GetAsync("ready", Ct);
 
         Assert.Equal("You said: Hello from the role", answer.Content[0].Text);
         Assert.Equal("You said: stream as the role", streamed);
@@ -74,8 +71,7 @@ public class AssumeRoleTests
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var system = await LocalSystem.StartAsync(Hosting.Kestrel, RoleSettings(), clock, shareClock: true);
         var chat = system.OpenAi.GetChatClient("gpt-4o");
-        var ct = TestContext.Current.CancellationToken;
-        async Task<string> Ask(string prompt) => ((ChatCompletion)await chat.CompleteChatAsync([new UserChatMessage(prompt)], cancellationToken: ct)).Content[0].Text;
+        async Task<string> Ask(string prompt) => ((ChatCompletion)await chat.CompleteChatAsync([new UserChatMessage(prompt)], cancellationToken: Ct)).Content[0].Text;
 
         var first = await Ask("first");
         clock.Advance(TimeSpan.FromMinutes(54));
@@ -101,14 +97,13 @@ public class AssumeRoleTests
         const string Denied = "arn:aws:iam::444455556666:role/not-trusting-the-proxy";
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var system = await LocalSystem.StartAsync(Hosting.Kestrel, RoleSettings(Denied), clock, bedrock: o => o.Sts.DeniedRoleArns.Add(Denied));
-        var ct = TestContext.Current.CancellationToken;
         var expected = $"The proxy could not assume the role {Denied}: AWS STS answered AccessDenied (HTTP 403): User: {LocalCredentials.PrincipalArn} is not authorized to perform: sts:AssumeRole on resource: {Denied}";
 
-        var sdk = await Assert.ThrowsAsync<ClientResultException>(() => system.OpenAi.GetChatClient("gpt-4o").CompleteChatAsync([new UserChatMessage("hi")], cancellationToken: ct));
-        using var buffered = await system.Http.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}"""), ct);
-        using var streamed = await system.Http.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":"hi"}]}"""), ct);
-        using var embeddings = await system.Http.PostAsync("v1/embeddings", JsonText("""{"model":"text-embedding-3-small","input":"hi"}"""), ct);
-        using var ready = await system.Http.GetAsync("ready", ct);
+        var sdk = await Assert.ThrowsAsync<ClientResultException>(() => system.OpenAi.GetChatClient("gpt-4o").CompleteChatAsync([new UserChatMessage("hi")], cancellationToken: Ct));
+        using var buffered = await system.Http.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}"""), Ct);
+        using var streamed = await system.Http.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":"hi"}]}"""), Ct);
+        using var embeddings = await system.Http.PostAsync("v1/embeddings", JsonText("""{"model":"text-embedding-3-small","input":"hi"}"""), Ct);
+        using var ready = await system.Http.GetAsync("ready", Ct);
 
         Assert.Equal(502, sdk.Status);
         foreach (var response in new[] { buffered, streamed, embeddings })
@@ -118,14 +113,14 @@ public class AssumeRoleTests
         }
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
-        using var readiness = JsonDocument.Parse(await ready.Content.ReadAsStringAsync(ct));
+        using var readiness = JsonDocument.Parse(await ready.Content.ReadAsStringAsync(Ct));
         Assert.Equal(("not_ready", expected), (readiness.RootElement.GetProperty("status").GetString(), readiness.RootElement.GetProperty("reason").GetString()));
 
         // Nothing reached Bedrock, and STS was asked once: a refusal is held for a few seconds, not asked again per request.
         Assert.Equal(0, system.BedrockStats.Requests);
         Assert.Equal(1, system.BedrockStats.StsErrors);
         clock.Advance(BedrockNovaProxy.Bedrock.Sts.AssumeRoleCredentialSource.FailureHoldOff);
-        using var later = await system.Http.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}"""), ct);
+        using var later = await system.Http.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}"""), Ct);
         await ErrorTests.AssertError(later, 502, "server_error", null, "assume_role_failed");
         Assert.Equal(2, system.BedrockStats.StsErrors);
     }
@@ -136,9 +131,8 @@ public class AssumeRoleTests
         var settings = RoleSettings();
         settings["Proxy:Bedrock:StsEndpoint"] = "http://127.0.0.1:1";
         await using var system = await LocalSystem.StartAsync(Hosting.Kestrel, settings);
-        var ct = TestContext.Current.CancellationToken;
 
-        using var response = await system.Http.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}"""), ct);
+        using var response = await system.Http.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}"""), Ct);
 
         var error = await ErrorTests.AssertError(response, 503, "server_error", null, "assume_role_unavailable");
         Assert.StartsWith($"The proxy could not assume the role {Role}: AWS STS (http://127.0.0.1:1) could not be reached: ", error.GetProperty("message").GetString());

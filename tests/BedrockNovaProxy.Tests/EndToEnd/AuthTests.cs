@@ -1,14 +1,11 @@
 using System.Net;
 using System.Net.Http.Headers;
-using static BedrockNovaProxy.Tests.EndToEnd.EmbeddingsAndModelsTests;
 
 namespace BedrockNovaProxy.Tests.EndToEnd;
 
 /// <summary>API keys, per-key models and per-key limits, through every hosting mode.</summary>
-public class AuthTests(LocalSystems systems)
+public class AuthTests(LocalSystems systems) : EndToEndTest
 {
-    public static TheoryData<Hosting> Hostings => ChatTests.Hostings;
-
     private static HttpRequestMessage Get(string path, string? bearer = null, string? apiKey = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);
@@ -31,13 +28,12 @@ public class AuthTests(LocalSystems systems)
     {
         var system = await systems.GetAsync(hosting);
         using var anonymous = new HttpClient { BaseAddress = system.BaseUrl };
-        var ct = TestContext.Current.CancellationToken;
 
-        using var missing = await anonymous.SendAsync(Get("v1/models"), ct);
-        using var wrong = await anonymous.SendAsync(Get("v1/models", bearer: "sk-wrong-key-123456"), ct);
-        using var viaHeader = await anonymous.SendAsync(Get("v1/models", apiKey: InProcessStack.ApiKey), ct);
-        using var health = await anonymous.SendAsync(Get("health"), ct);
-        using var chat = await anonymous.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}"""), ct);
+        using var missing = await anonymous.SendAsync(Get("v1/models"), Ct);
+        using var wrong = await anonymous.SendAsync(Get("v1/models", bearer: "sk-wrong-key-123456"), Ct);
+        using var viaHeader = await anonymous.SendAsync(Get("v1/models", apiKey: InProcessStack.ApiKey), Ct);
+        using var health = await anonymous.SendAsync(Get("health"), Ct);
+        using var chat = await anonymous.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}"""), Ct);
 
         await ErrorTests.AssertError(missing, 401, "invalid_request_error", null, "missing_api_key");
         var error = await ErrorTests.AssertError(wrong, 401, "invalid_request_error", null, "invalid_api_key");
@@ -54,12 +50,11 @@ public class AuthTests(LocalSystems systems)
         var system = await systems.GetAsync(hosting);
         using var limited = new HttpClient { BaseAddress = system.BaseUrl };
         limited.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", LocalSystem.LimitedKey);
-        var ct = TestContext.Current.CancellationToken;
 
-        using var models = await limited.GetAsync("v1/models", ct);
-        using var other = await limited.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}"""), ct);
-        using var allowed = await limited.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}"""), ct);
-        using var over = await limited.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}"""), ct);
+        using var models = await limited.GetAsync("v1/models", Ct);
+        using var other = await limited.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}"""), Ct);
+        using var allowed = await limited.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}"""), Ct);
+        using var over = await limited.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}"""), Ct);
 
         var ids = (await Body(models)).RootElement.GetProperty("data").EnumerateArray().Select(m => m.GetProperty("id").GetString()).ToList();
         Assert.Equal(["gpt-4o-mini"], ids);

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using OpenAI.Chat;
 using OpenAI.Responses;
-using static BedrockNovaProxy.Tests.EndToEnd.EmbeddingsAndModelsTests;
 
 #pragma warning disable OPENAI001 // the SDK marks the Responses API as evaluation-only
 
@@ -10,10 +9,8 @@ namespace BedrockNovaProxy.Tests.EndToEnd;
 /// <summary>Web search and the code interpreter through the official OpenAI .NET SDK, in every hosting mode, on Nova
 /// 2 Lite's web grounding and code interpreter as the local Bedrock plays them: it cites
 /// https://docs.example.com/search/{prompt} for "{prompt} is explained on docs.example.com." and runs print(prompt).</summary>
-public class BuiltInToolsTests(LocalSystems systems)
+public class BuiltInToolsTests(LocalSystems systems) : EndToEndTest
 {
-    public static TheoryData<Hosting> Hostings => ChatTests.Hostings;
-
     private const string Answer = "From the web: Hello is explained on docs.example.com.";
 
     [Theory]
@@ -21,13 +18,12 @@ public class BuiltInToolsTests(LocalSystems systems)
     public async Task Web_search_options_ground_the_answer_with_url_citations_streamed_or_not(Hosting hosting)
     {
         var system = await systems.GetAsync(hosting);
-        var ct = TestContext.Current.CancellationToken;
 
         ChatCompletion completion = await system.OpenAi.GetChatClient("gpt-5-mini").CompleteChatAsync([new UserChatMessage("Hello")],
-            new ChatCompletionOptions { WebSearchOptions = new ChatWebSearchOptions() }, ct);
+            new ChatCompletionOptions { WebSearchOptions = new ChatWebSearchOptions() }, Ct);
         using var stream = await system.Http.PostAsync("v1/chat/completions", JsonText(
-            """{"model":"gpt-5-mini","stream":true,"web_search_options":{"search_context_size":"low"},"messages":[{"role":"user","content":"Hello"}]}"""), ct);
-        var chunks = (await Sse.AllAsync(stream, ct)).Where(e => e.Data != "[DONE]").Select(e => JsonDocument.Parse(e.Data).RootElement).ToList();
+            """{"model":"gpt-5-mini","stream":true,"web_search_options":{"search_context_size":"low"},"messages":[{"role":"user","content":"Hello"}]}"""), Ct);
+        var chunks = (await Sse.AllAsync(stream, Ct)).Where(e => e.Data != "[DONE]").Select(e => JsonDocument.Parse(e.Data).RootElement).ToList();
 
         Assert.Equal(Answer, completion.Content[0].Text);
         Assert.Equal(ChatFinishReason.Stop, completion.FinishReason);
@@ -48,7 +44,6 @@ public class BuiltInToolsTests(LocalSystems systems)
     {
         var system = await systems.GetAsync(hosting);
         var client = system.OpenAi.GetResponsesClient();
-        var ct = TestContext.Current.CancellationToken;
         CreateResponseOptions Options(bool stream = false)
         {
             var options = new CreateResponseOptions { Model = "gpt-5-mini", Tools = { ResponseTool.CreateWebSearchTool() }, StreamingEnabled = stream };
@@ -56,9 +51,9 @@ public class BuiltInToolsTests(LocalSystems systems)
             return options;
         }
 
-        ResponseResult response = await client.CreateResponseAsync(Options(), ct);
+        ResponseResult response = await client.CreateResponseAsync(Options(), Ct);
         var updates = new List<StreamingResponseUpdate>();
-        await foreach (var update in await client.CreateResponseStreamingAsync(Options(stream: true), ct))
+        await foreach (var update in await client.CreateResponseStreamingAsync(Options(stream: true), Ct))
         {
             updates.Add(update);
         }
@@ -84,7 +79,7 @@ public class BuiltInToolsTests(LocalSystems systems)
             next.InputItems.Add(item);
         }
 
-        ResponseResult followUp = await client.CreateResponseAsync(next, ct);
+        ResponseResult followUp = await client.CreateResponseAsync(next, Ct);
         Assert.Equal("You said: Thanks", Assert.IsAssignableFrom<MessageResponseItem>(Assert.Single(followUp.OutputItems)).Content[0].Text);
     }
 
@@ -94,7 +89,6 @@ public class BuiltInToolsTests(LocalSystems systems)
     {
         var system = await systems.GetAsync(hosting);
         var client = system.OpenAi.GetResponsesClient();
-        var ct = TestContext.Current.CancellationToken;
         CreateResponseOptions Options(string prompt, bool stream = false)
         {
             var options = new CreateResponseOptions
@@ -107,10 +101,10 @@ public class BuiltInToolsTests(LocalSystems systems)
             return options;
         }
 
-        ResponseResult ran = await client.CreateResponseAsync(Options("six times seven"), ct);
-        ResponseResult failed = await client.CreateResponseAsync(Options("raise an error"), ct);
+        ResponseResult ran = await client.CreateResponseAsync(Options("six times seven"), Ct);
+        ResponseResult failed = await client.CreateResponseAsync(Options("raise an error"), Ct);
         var updates = new List<StreamingResponseUpdate>();
-        await foreach (var update in await client.CreateResponseStreamingAsync(Options("six times seven", stream: true), ct))
+        await foreach (var update in await client.CreateResponseStreamingAsync(Options("six times seven", stream: true), Ct))
         {
             updates.Add(update);
         }
@@ -135,10 +129,9 @@ public class BuiltInToolsTests(LocalSystems systems)
     public async Task A_model_without_the_tool_is_a_400_naming_the_field(Hosting hosting)
     {
         var system = await systems.GetAsync(hosting);
-        var ct = TestContext.Current.CancellationToken;
 
-        using var chat = await system.Http.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-4o","web_search_options":{},"messages":[{"role":"user","content":"Hello"}]}"""), ct);
-        using var responses = await system.Http.PostAsync("v1/responses", JsonText("""{"model":"gpt-4o","input":"Hello","tools":[{"type":"code_interpreter","container":{"type":"auto"}}]}"""), ct);
+        using var chat = await system.Http.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-4o","web_search_options":{},"messages":[{"role":"user","content":"Hello"}]}"""), Ct);
+        using var responses = await system.Http.PostAsync("v1/responses", JsonText("""{"model":"gpt-4o","input":"Hello","tools":[{"type":"code_interpreter","container":{"type":"auto"}}]}"""), Ct);
 
         Assert.Equal(("web_search_options", 400), (await Param(chat), (int)chat.StatusCode));
         Assert.Equal(("tools[0]", 400), (await Param(responses), (int)responses.StatusCode));

@@ -6,16 +6,10 @@ using OpenAI.Chat;
 namespace BedrockNovaProxy.Tests.EndToEnd;
 
 /// <summary>The official OpenAI .NET SDK against the proxy and the local Bedrock, once per hosting mode.</summary>
-public class ChatTests(LocalSystems systems)
+public class ChatTests(LocalSystems systems) : EndToEndTest
 {
-    public static TheoryData<Hosting> Hostings => new(Enum.GetValues<Hosting>());
-
     private static readonly BinaryData WeatherSchema = BinaryData.FromString(
         """{"type":"object","properties":{"city":{"type":"string"},"unit":{"type":"string","enum":["celsius","fahrenheit"]}},"required":["city"]}""");
-
-    // A 1x1 PNG.
-    private static readonly byte[] Png = Convert.FromBase64String(
-        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
 
     private async Task<ChatClient> Chat(Hosting hosting, string model = "gpt-4o") =>
         (await systems.GetAsync(hosting)).OpenAi.GetChatClient(model);
@@ -27,7 +21,7 @@ public class ChatTests(LocalSystems systems)
         var chat = await Chat(hosting);
 
         ChatCompletion completion = await chat.CompleteChatAsync(
-            [new SystemChatMessage("Be brief."), new UserChatMessage("Hello there")], cancellationToken: TestContext.Current.CancellationToken);
+            [new SystemChatMessage("Be brief."), new UserChatMessage("Hello there")], cancellationToken: Ct);
 
         Assert.Equal("You said: Hello there", completion.Content[0].Text);
         Assert.Equal(ChatFinishReason.Stop, completion.FinishReason);
@@ -45,12 +39,11 @@ public class ChatTests(LocalSystems systems)
     public async Task Honours_max_tokens_and_stop_sequences(Hosting hosting)
     {
         var chat = await Chat(hosting, "gpt-4o-mini");
-        var ct = TestContext.Current.CancellationToken;
 
         ChatCompletion truncated = await chat.CompleteChatAsync([new UserChatMessage("one two three four five")],
-            new ChatCompletionOptions { MaxOutputTokenCount = 3 }, ct);
+            new ChatCompletionOptions { MaxOutputTokenCount = 3 }, Ct);
         ChatCompletion stopped = await chat.CompleteChatAsync([new UserChatMessage("one two three four five")],
-            new ChatCompletionOptions { StopSequences = { "four" } }, ct);
+            new ChatCompletionOptions { StopSequences = { "four" } }, Ct);
 
         Assert.Equal(("You said:", ChatFinishReason.Length, 3), (truncated.Content[0].Text, truncated.FinishReason, truncated.Usage.OutputTokenCount));
         Assert.Equal(("You said: one two three ", ChatFinishReason.Stop), (stopped.Content[0].Text, stopped.FinishReason));
@@ -63,7 +56,7 @@ public class ChatTests(LocalSystems systems)
         var chat = await Chat(hosting);
         var updates = new List<StreamingChatCompletionUpdate>();
 
-        await foreach (var update in chat.CompleteChatStreamingAsync([new UserChatMessage("stream this please")], cancellationToken: TestContext.Current.CancellationToken))
+        await foreach (var update in chat.CompleteChatStreamingAsync([new UserChatMessage("stream this please")], cancellationToken: Ct))
         {
             updates.Add(update);
         }
@@ -85,11 +78,10 @@ public class ChatTests(LocalSystems systems)
     public async Task Runs_a_full_tool_round_trip(Hosting hosting)
     {
         var chat = await Chat(hosting);
-        var ct = TestContext.Current.CancellationToken;
         var options = new ChatCompletionOptions { Tools = { ChatTool.CreateFunctionTool("get_weather", "Current weather for a city", WeatherSchema) } };
         List<ChatMessage> messages = [new UserChatMessage("Use get_weather for city=Paris")];
 
-        ChatCompletion call = await chat.CompleteChatAsync(messages, options, ct);
+        ChatCompletion call = await chat.CompleteChatAsync(messages, options, Ct);
 
         Assert.Equal(ChatFinishReason.ToolCalls, call.FinishReason);
         var toolCall = Assert.Single(call.ToolCalls);
@@ -99,7 +91,7 @@ public class ChatTests(LocalSystems systems)
 
         messages.Add(new AssistantChatMessage(call));
         messages.Add(new ToolChatMessage(toolCall.Id, """{"temperature":21,"unit":"celsius"}"""));
-        ChatCompletion answer = await chat.CompleteChatAsync(messages, options, ct);
+        ChatCompletion answer = await chat.CompleteChatAsync(messages, options, Ct);
 
         Assert.Equal(ChatFinishReason.Stop, answer.FinishReason);
         Assert.Equal("""Tool results: get_weather returned {"temperature":21,"unit":"celsius"}""", answer.Content[0].Text);
@@ -118,7 +110,7 @@ public class ChatTests(LocalSystems systems)
         var updates = new List<StreamingChatToolCallUpdate>();
         ChatFinishReason? finish = null;
 
-        await foreach (var update in chat.CompleteChatStreamingAsync([new UserChatMessage("weather city=Oslo unit=fahrenheit")], options, TestContext.Current.CancellationToken))
+        await foreach (var update in chat.CompleteChatStreamingAsync([new UserChatMessage("weather city=Oslo unit=fahrenheit")], options, Ct))
         {
             updates.AddRange(update.ToolCallUpdates);
             finish ??= update.FinishReason;
@@ -140,10 +132,10 @@ public class ChatTests(LocalSystems systems)
         var chat = await Chat(hosting);
 
         ChatCompletion completion = await chat.CompleteChatAsync(
-            [new UserChatMessage(ChatMessageContentPart.CreateTextPart("What is this?"), ChatMessageContentPart.CreateImagePart(BinaryData.FromBytes(Png), "image/png"))],
-            cancellationToken: TestContext.Current.CancellationToken);
+            [new UserChatMessage(ChatMessageContentPart.CreateTextPart("What is this?"), ChatMessageContentPart.CreateImagePart(BinaryData.FromBytes(Samples.Png), "image/png"))],
+            cancellationToken: Ct);
 
-        Assert.Equal($"You said: What is this? I see 1 image: png ({Png.Length} bytes).", completion.Content[0].Text);
+        Assert.Equal($"You said: What is this? I see 1 image: png ({Samples.Png.Length} bytes).", completion.Content[0].Text);
     }
 
     [Theory]
@@ -158,7 +150,7 @@ public class ChatTests(LocalSystems systems)
 #pragma warning restore OPENAI001
         ChatCompletion completion = await chat.CompleteChatAsync(
             [new UserChatMessage(ChatMessageContentPart.CreateTextPart("Summarise"), file)],
-            cancellationToken: TestContext.Current.CancellationToken);
+            cancellationToken: Ct);
 
         Assert.Equal($"You said: Summarise I read 1 document: Q3 report (pdf, {pdf.Length} bytes).", completion.Content[0].Text);
     }
@@ -172,7 +164,7 @@ public class ChatTests(LocalSystems systems)
             """{"type":"object","properties":{"name":{"type":"string"},"age":{"type":"integer"},"tags":{"type":"array","items":{"type":"string"}}},"required":["name","age","tags"],"additionalProperties":false}""");
         var options = new ChatCompletionOptions { ResponseFormat = ChatResponseFormat.CreateJsonSchemaFormat("person", schema, jsonSchemaIsStrict: true) };
 
-        ChatCompletion completion = await chat.CompleteChatAsync([new UserChatMessage("Describe name=Ada age=36")], options, TestContext.Current.CancellationToken);
+        ChatCompletion completion = await chat.CompleteChatAsync([new UserChatMessage("Describe name=Ada age=36")], options, Ct);
 
         Assert.Equal(ChatFinishReason.Stop, completion.FinishReason);
         Assert.Empty(completion.ToolCalls);
@@ -192,7 +184,7 @@ public class ChatTests(LocalSystems systems)
         var text = "";
         ChatFinishReason? finish = null;
 
-        await foreach (var update in chat.CompleteChatStreamingAsync([new UserChatMessage("city=Lima")], options, TestContext.Current.CancellationToken))
+        await foreach (var update in chat.CompleteChatStreamingAsync([new UserChatMessage("city=Lima")], options, Ct))
         {
             Assert.Empty(update.ToolCallUpdates);
             text += string.Concat(update.ContentUpdate.Select(p => p.Text));
@@ -209,7 +201,7 @@ public class ChatTests(LocalSystems systems)
     {
         var chat = await Chat(hosting);
 
-        ChatCompletion completion = await chat.CompleteChatAsync([new UserChatMessage("[[cached:4]] long shared prefix here")], cancellationToken: TestContext.Current.CancellationToken);
+        ChatCompletion completion = await chat.CompleteChatAsync([new UserChatMessage("[[cached:4]] long shared prefix here")], cancellationToken: Ct);
 
         Assert.Equal(4, completion.Usage.InputTokenDetails.CachedTokenCount);
         Assert.Equal(completion.Usage.InputTokenCount + completion.Usage.OutputTokenCount, completion.Usage.TotalTokenCount);
@@ -221,7 +213,7 @@ public class ChatTests(LocalSystems systems)
     {
         var chat = await Chat(hosting);
 
-        ChatCompletion completion = await chat.CompleteChatAsync([new UserChatMessage("[[stop:content_filtered]] something")], cancellationToken: TestContext.Current.CancellationToken);
+        ChatCompletion completion = await chat.CompleteChatAsync([new UserChatMessage("[[stop:content_filtered]] something")], cancellationToken: Ct);
 
         Assert.Equal(ChatFinishReason.ContentFilter, completion.FinishReason);
     }
@@ -230,21 +222,20 @@ public class ChatTests(LocalSystems systems)
     [MemberData(nameof(Hostings))]
     public async Task Reasons_on_nova_2_when_asked_and_refuses_elsewhere(Hosting hosting)
     {
-        var ct = TestContext.Current.CancellationToken;
 #pragma warning disable OPENAI001 // the SDK marks reasoning_effort as evaluation-only; it is what clients send
         var options = new ChatCompletionOptions { ReasoningEffortLevel = ChatReasoningEffortLevel.Medium };
 #pragma warning restore OPENAI001
 
         var nova2 = await Chat(hosting, "gpt-5-mini");
-        ChatCompletion completion = await nova2.CompleteChatAsync([new UserChatMessage("think hard")], options, ct);
+        ChatCompletion completion = await nova2.CompleteChatAsync([new UserChatMessage("think hard")], options, Ct);
         ChatTokenUsage? streamedUsage = null;
-        await foreach (var update in nova2.CompleteChatStreamingAsync([new UserChatMessage("think hard")], options, ct))
+        await foreach (var update in nova2.CompleteChatStreamingAsync([new UserChatMessage("think hard")], options, Ct))
         {
             streamedUsage ??= update.Usage;
         }
 
         var gpt4o = await Chat(hosting, "gpt-4o");
-        var refused = await Assert.ThrowsAsync<System.ClientModel.ClientResultException>(() => gpt4o.CompleteChatAsync([new UserChatMessage("think")], options, ct));
+        var refused = await Assert.ThrowsAsync<System.ClientModel.ClientResultException>(() => gpt4o.CompleteChatAsync([new UserChatMessage("think")], options, Ct));
 
         Assert.Equal("You said: think hard", completion.Content[0].Text);
         // The emulated Nova 2 bills 64 reasoning tokens at medium effort, on top of the answer's 5, and returns the
@@ -269,7 +260,7 @@ public class ChatTests(LocalSystems systems)
         List<ChatMessage> messages = [new UserChatMessage("Use get_time zone=UTC and get_weather city=Rome")];
         var calls = new SortedDictionary<int, (string Id, string Name, string Arguments)>();
 
-        await foreach (var update in chat.CompleteChatStreamingAsync(messages, options, TestContext.Current.CancellationToken))
+        await foreach (var update in chat.CompleteChatStreamingAsync(messages, options, Ct))
         {
             foreach (var part in update.ToolCallUpdates)
             {
@@ -279,7 +270,7 @@ public class ChatTests(LocalSystems systems)
             }
         }
 
-        ChatCompletion whole = await chat.CompleteChatAsync(messages, options, TestContext.Current.CancellationToken);
+        ChatCompletion whole = await chat.CompleteChatAsync(messages, options, Ct);
 
         Assert.Equal([0, 1], calls.Keys);
         Assert.Equal(("get_time", """{"zone":"UTC"}"""), (calls[0].Name, calls[0].Arguments));

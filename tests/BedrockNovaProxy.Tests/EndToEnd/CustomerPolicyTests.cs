@@ -3,7 +3,7 @@ using OpenAI.Chat;
 namespace BedrockNovaProxy.Tests.EndToEnd;
 
 /// <summary>What a customer's deployment adds to every call: its Bedrock guardrail and prompt-caching points.</summary>
-public class CustomerPolicyTests
+public class CustomerPolicyTests : EndToEndTest
 {
     private static Task<LocalSystem> StartAsync(Hosting hosting) => LocalSystem.StartAsync(hosting, new Dictionary<string, string?>
     {
@@ -21,12 +21,11 @@ public class CustomerPolicyTests
     {
         await using var system = await StartAsync(hosting);
         var chat = system.OpenAi.GetChatClient("gpt-4o");
-        var ct = TestContext.Current.CancellationToken;
 
-        ChatCompletion blocked = await chat.CompleteChatAsync([new UserChatMessage("tell me something forbidden")], cancellationToken: ct);
-        ChatCompletion allowed = await chat.CompleteChatAsync([new UserChatMessage("tell me something nice")], cancellationToken: ct);
+        ChatCompletion blocked = await chat.CompleteChatAsync([new UserChatMessage("tell me something forbidden")], cancellationToken: Ct);
+        ChatCompletion allowed = await chat.CompleteChatAsync([new UserChatMessage("tell me something nice")], cancellationToken: Ct);
         ChatFinishReason? streamedFinish = null;
-        await foreach (var update in chat.CompleteChatStreamingAsync([new UserChatMessage("more forbidden things")], cancellationToken: ct))
+        await foreach (var update in chat.CompleteChatStreamingAsync([new UserChatMessage("more forbidden things")], cancellationToken: Ct))
         {
             streamedFinish ??= update.FinishReason;
         }
@@ -38,9 +37,9 @@ public class CustomerPolicyTests
         // The Responses API gets the same guardrail: an intervention is an incomplete response, filtered.
 #pragma warning disable OPENAI001 // the SDK marks the Responses API as evaluation-only
         var responses = system.OpenAi.GetResponsesClient();
-        var response = await responses.CreateResponseAsync("gpt-4o", "tell me something forbidden", cancellationToken: ct);
+        var response = await responses.CreateResponseAsync("gpt-4o", "tell me something forbidden", cancellationToken: Ct);
         OpenAI.Responses.ResponseResult? streamed = null;
-        await foreach (var update in await responses.CreateResponseStreamingAsync("gpt-4o", "more forbidden things", cancellationToken: ct))
+        await foreach (var update in await responses.CreateResponseStreamingAsync("gpt-4o", "more forbidden things", cancellationToken: Ct))
         {
             streamed = (update as OpenAI.Responses.StreamingResponseIncompleteUpdate)?.Response ?? streamed;
         }
@@ -56,11 +55,10 @@ public class CustomerPolicyTests
     {
         await using var system = await StartAsync(Hosting.Kestrel);
         var chat = system.OpenAi.GetChatClient("gpt-4o");
-        var ct = TestContext.Current.CancellationToken;
         var instructions = new SystemChatMessage(string.Join(' ', Enumerable.Repeat("Follow the house style guide carefully.", 20)));
 
-        ChatCompletion first = await chat.CompleteChatAsync([instructions, new UserChatMessage("first question")], cancellationToken: ct);
-        ChatCompletion second = await chat.CompleteChatAsync([instructions, new UserChatMessage("second question")], cancellationToken: ct);
+        ChatCompletion first = await chat.CompleteChatAsync([instructions, new UserChatMessage("first question")], cancellationToken: Ct);
+        ChatCompletion second = await chat.CompleteChatAsync([instructions, new UserChatMessage("second question")], cancellationToken: Ct);
 
         Assert.Equal(0, first.Usage.InputTokenDetails.CachedTokenCount);
         Assert.Equal(20 * 7, second.Usage.InputTokenDetails.CachedTokenCount); // 7 tokens per sentence

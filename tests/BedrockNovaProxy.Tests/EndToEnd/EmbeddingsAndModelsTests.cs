@@ -2,10 +2,8 @@ using OpenAI.Embeddings;
 
 namespace BedrockNovaProxy.Tests.EndToEnd;
 
-public class EmbeddingsAndModelsTests(LocalSystems systems)
+public class EmbeddingsAndModelsTests(LocalSystems systems) : EndToEndTest
 {
-    public static TheoryData<Hosting> Hostings => ChatTests.Hostings;
-
     [Theory]
     [MemberData(nameof(Hostings))]
     public async Task Embeds_a_batch_with_dimensions(Hosting hosting)
@@ -14,7 +12,7 @@ public class EmbeddingsAndModelsTests(LocalSystems systems)
         var embeddings = system.OpenAi.GetEmbeddingClient("text-embedding-3-small");
 
         OpenAIEmbeddingCollection result = await embeddings.GenerateEmbeddingsAsync(
-            ["the first text", "a second one"], new EmbeddingGenerationOptions { Dimensions = 256 }, TestContext.Current.CancellationToken);
+            ["the first text", "a second one"], new EmbeddingGenerationOptions { Dimensions = 256 }, Ct);
 
         Assert.Equal(2, result.Count);
         Assert.Equal([0, 1], result.Select(e => e.Index));
@@ -34,12 +32,11 @@ public class EmbeddingsAndModelsTests(LocalSystems systems)
     public async Task Embeds_with_nova_multimodal_embeddings_chosen_by_alias(Hosting hosting)
     {
         var embeddings = (await systems.GetAsync(hosting)).OpenAi.GetEmbeddingClient("nova-embed");
-        var ct = TestContext.Current.CancellationToken;
 
-        OpenAIEmbeddingCollection byDefault = await embeddings.GenerateEmbeddingsAsync(["a text"], cancellationToken: ct);
-        OpenAIEmbeddingCollection small = await embeddings.GenerateEmbeddingsAsync(["a text"], new EmbeddingGenerationOptions { Dimensions = 384 }, ct);
+        OpenAIEmbeddingCollection byDefault = await embeddings.GenerateEmbeddingsAsync(["a text"], cancellationToken: Ct);
+        OpenAIEmbeddingCollection small = await embeddings.GenerateEmbeddingsAsync(["a text"], new EmbeddingGenerationOptions { Dimensions = 384 }, Ct);
         var wrongSize = await Assert.ThrowsAsync<System.ClientModel.ClientResultException>(() =>
-            embeddings.GenerateEmbeddingsAsync(["a text"], new EmbeddingGenerationOptions { Dimensions = 512 }, ct));
+            embeddings.GenerateEmbeddingsAsync(["a text"], new EmbeddingGenerationOptions { Dimensions = 512 }, Ct));
 
         Assert.Equal(3072, byDefault[0].ToFloats().Length);
         Assert.Equal(384, small[0].ToFloats().Length);
@@ -52,10 +49,9 @@ public class EmbeddingsAndModelsTests(LocalSystems systems)
     public async Task Gives_the_same_vector_as_float_and_as_base64(Hosting hosting)
     {
         var system = await systems.GetAsync(hosting);
-        var ct = TestContext.Current.CancellationToken;
 
-        using var asFloats = await system.Http.PostAsync("v1/embeddings", JsonText("""{"model":"text-embedding-3-small","input":"same text","encoding_format":"float"}"""), ct);
-        using var asBase64 = await system.Http.PostAsync("v1/embeddings", JsonText("""{"model":"text-embedding-3-small","input":"same text","encoding_format":"base64"}"""), ct);
+        using var asFloats = await system.Http.PostAsync("v1/embeddings", JsonText("""{"model":"text-embedding-3-small","input":"same text","encoding_format":"float"}"""), Ct);
+        using var asBase64 = await system.Http.PostAsync("v1/embeddings", JsonText("""{"model":"text-embedding-3-small","input":"same text","encoding_format":"base64"}"""), Ct);
 
         var floats = (await Body(asFloats)).RootElement.GetProperty("data")[0].GetProperty("embedding").EnumerateArray().Select(e => e.GetSingle()).ToArray();
         var bytes = Convert.FromBase64String((await Body(asBase64)).RootElement.GetProperty("data")[0].GetProperty("embedding").GetString()!);
@@ -69,17 +65,16 @@ public class EmbeddingsAndModelsTests(LocalSystems systems)
     {
         var system = await systems.GetAsync(hosting);
         var models = system.OpenAi.GetOpenAIModelClient();
-        var ct = TestContext.Current.CancellationToken;
 
-        var list = (await models.GetModelsAsync(ct)).Value.Select(m => m.Id).ToList();
-        var one = (await models.GetModelAsync("gpt-4o", ct)).Value;
+        var list = (await models.GetModelsAsync(Ct)).Value.Select(m => m.Id).ToList();
+        var one = (await models.GetModelAsync("gpt-4o", Ct)).Value;
 
         Assert.Contains("gpt-4o", list);
         Assert.Contains("text-embedding-3-small", list);
         Assert.Contains("amazon.nova-pro-v1:0", list);
         Assert.Equal("amazon.nova-2-lite-v1:0", list.First(id => id.StartsWith("amazon.", StringComparison.Ordinal)));
         Assert.Equal("gpt-4o", one.Id);
-        var missing = await Assert.ThrowsAsync<System.ClientModel.ClientResultException>(() => models.GetModelAsync("gpt-99", ct));
+        var missing = await Assert.ThrowsAsync<System.ClientModel.ClientResultException>(() => models.GetModelAsync("gpt-99", Ct));
         Assert.Equal(404, missing.Status);
     }
 
@@ -88,17 +83,11 @@ public class EmbeddingsAndModelsTests(LocalSystems systems)
     public async Task Answers_health_and_readiness(Hosting hosting)
     {
         var system = await systems.GetAsync(hosting);
-        var ct = TestContext.Current.CancellationToken;
 
-        using var health = await system.Http.GetAsync("health", ct);
-        using var ready = await system.Http.GetAsync("ready", ct);
+        using var health = await system.Http.GetAsync("health", Ct);
+        using var ready = await system.Http.GetAsync("ready", Ct);
 
         Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
         Assert.Equal(System.Net.HttpStatusCode.OK, ready.StatusCode);
     }
-
-    internal static StringContent JsonText(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
-
-    internal static async Task<System.Text.Json.JsonDocument> Body(HttpResponseMessage response) =>
-        System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
 }

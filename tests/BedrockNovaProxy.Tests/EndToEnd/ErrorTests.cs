@@ -1,19 +1,15 @@
 using System.ClientModel;
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using OpenAI.Chat;
-using static BedrockNovaProxy.Tests.EndToEnd.EmbeddingsAndModelsTests;
 
 namespace BedrockNovaProxy.Tests.EndToEnd;
 
 /// <summary>Every failure a client can meet, with its exact status and OpenAI error shape: Bedrock's faults (through
 /// the emulator's markers), bad requests, a failure part-way through a stream, a caller that leaves, a deadline.</summary>
-public class ErrorTests(LocalSystems systems)
+public class ErrorTests(LocalSystems systems) : EndToEndTest
 {
-    public static TheoryData<Hosting> Hostings => ChatTests.Hostings;
-
     /// <summary>Bedrock fault marker -> status, error type, code, Retry-After.</summary>
     public static TheoryData<Hosting, string, int, string, string, string?> Faults()
     {
@@ -38,19 +34,18 @@ public class ErrorTests(LocalSystems systems)
     public async Task Maps_each_bedrock_fault_to_its_status(Hosting hosting, string fault, int status, string type, string code, string? retryAfter)
     {
         var system = await systems.GetAsync(hosting);
-        var ct = TestContext.Current.CancellationToken;
 
         foreach (var stream in new[] { false, true })
         {
             using var response = await system.Http.PostAsync("v1/chat/completions",
-                JsonText($$"""{"model":"gpt-4o","stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"[[fault:{{fault}}]] hi"}]}"""), ct);
+                JsonText($$"""{"model":"gpt-4o","stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"[[fault:{{fault}}]] hi"}]}"""), Ct);
 
             await AssertError(response, status, type, null, code);
             Assert.Equal(retryAfter, response.Headers.TryGetValues("Retry-After", out var values) ? values.Single() : null);
         }
 
         var sdk = await Assert.ThrowsAsync<ClientResultException>(() =>
-            system.OpenAi.GetChatClient("gpt-4o").CompleteChatAsync([new UserChatMessage($"[[fault:{fault}]]")], cancellationToken: ct));
+            system.OpenAi.GetChatClient("gpt-4o").CompleteChatAsync([new UserChatMessage($"[[fault:{fault}]]")], cancellationToken: Ct));
         Assert.Equal(status, sdk.Status);
     }
 
@@ -80,7 +75,7 @@ public class ErrorTests(LocalSystems systems)
         var system = await systems.GetAsync(Hosting.Kestrel);
         var path = body.Contains("text-embedding", StringComparison.Ordinal) ? "v1/embeddings" : "v1/chat/completions";
 
-        using var response = await system.Http.PostAsync(path, JsonText(body), TestContext.Current.CancellationToken);
+        using var response = await system.Http.PostAsync(path, JsonText(body), Ct);
 
         var error = await AssertError(response, status, type, param, code);
         Assert.True(error.GetProperty("message").GetString()!.Contains(message, StringComparison.OrdinalIgnoreCase), $"{name}: {error}");
@@ -96,7 +91,7 @@ public class ErrorTests(LocalSystems systems)
         // As curl does for large bodies: announce the body and wait, so the 413 arrives before the upload.
         using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions") { Content = JsonText(big) };
         request.Headers.ExpectContinue = true;
-        using var response = await system.Http.SendAsync(request, TestContext.Current.CancellationToken);
+        using var response = await system.Http.SendAsync(request, Ct);
 
         await AssertError(response, 413, "invalid_request_error", null, null);
     }
@@ -106,10 +101,9 @@ public class ErrorTests(LocalSystems systems)
     public async Task Answers_unknown_paths_and_methods_in_openai_shape(Hosting hosting)
     {
         var system = await systems.GetAsync(hosting);
-        var ct = TestContext.Current.CancellationToken;
 
-        using var notFound = await system.Http.GetAsync("v1/nothing-here", ct);
-        using var wrongMethod = await system.Http.GetAsync("v1/chat/completions", ct);
+        using var notFound = await system.Http.GetAsync("v1/nothing-here", Ct);
+        using var wrongMethod = await system.Http.GetAsync("v1/chat/completions", Ct);
 
         await AssertError(notFound, 404, "invalid_request_error", null, null);
         await AssertError(wrongMethod, 405, "invalid_request_error", null, null);
@@ -122,8 +116,8 @@ public class ErrorTests(LocalSystems systems)
         var system = await systems.GetAsync(hosting);
 
         using var response = await system.Http.PostAsync("v1/chat/completions",
-            JsonText("""{"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":"[[fault:midstream-throttle]] one two three four"}]}"""), TestContext.Current.CancellationToken);
-        var events = (await Sse.AllAsync(response, TestContext.Current.CancellationToken)).Select(e => e.Data).ToList();
+            JsonText("""{"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":"[[fault:midstream-throttle]] one two three four"}]}"""), Ct);
+        var events = (await Sse.AllAsync(response, Ct)).Select(e => e.Data).ToList();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains(events, e => e.Contains("\"content\":\"You\"", StringComparison.Ordinal));
@@ -139,21 +133,20 @@ public class ErrorTests(LocalSystems systems)
     public async Task Cancels_the_bedrock_call_when_the_client_goes_away()
     {
         var system = await systems.GetAsync(Hosting.Kestrel);
-        var ct = TestContext.Current.CancellationToken;
         var cancelledBefore = system.BedrockStats.Cancelled;
         using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions")
         {
             Content = JsonText("""{"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":"[[latency:ttft=0,tps=20]] [[tokens:2000]] go"}]}"""),
         };
 
-        using (var response = await system.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct))
+        using (var response = await system.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct))
         {
-            await using var events = Sse.EventsAsync(response, ct).GetAsyncEnumerator(ct);
+            await using var events = Sse.EventsAsync(response, Ct).GetAsyncEnumerator(Ct);
             Assert.True(await events.MoveNextAsync());
         }
 
         // Disposing the response closed the connection; the proxy must pass that on and cancel its Bedrock call.
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(30));
         await system.BedrockStats.WaitUntilAsync(s => s.Cancelled > cancelledBefore, timeout.Token);
     }
@@ -164,10 +157,9 @@ public class ErrorTests(LocalSystems systems)
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var system = await LocalSystem.StartAsync(Hosting.Kestrel,
             new Dictionary<string, string?> { ["Proxy:Bedrock:RequestTimeout"] = "00:00:30" }, clock);
-        var ct = TestContext.Current.CancellationToken;
 
-        var call = system.Http.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-4o","messages":[{"role":"user","content":"[[fault:hang]]"}]}"""), ct);
-        await system.BedrockStats.WaitUntilAsync(s => s.InFlight == 1, ct);
+        var call = system.Http.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-4o","messages":[{"role":"user","content":"[[fault:hang]]"}]}"""), Ct);
+        await system.BedrockStats.WaitUntilAsync(s => s.InFlight == 1, Ct);
         clock.Advance(TimeSpan.FromSeconds(31));
         using var response = await call;
 

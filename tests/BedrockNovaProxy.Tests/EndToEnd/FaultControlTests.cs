@@ -1,17 +1,14 @@
 using System.Net;
 using System.Text.Json;
 using OpenAI.Chat;
-using static BedrockNovaProxy.Tests.EndToEnd.EmbeddingsAndModelsTests;
 
 namespace BedrockNovaProxy.Tests.EndToEnd;
 
 /// <summary>Faults set through the local Bedrock's control endpoint (/_emulator/faults), as the AppHost dashboard sets
 /// them, seen by a client of the proxy: the next N calls fail with the kind's status and then the proxy answers again;
 /// a share of 100% fails every call until cleared; bad rules are refused with a reason.</summary>
-public class FaultControlTests
+public class FaultControlTests : EndToEndTest
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     // Without the proxy's retries, one client call is one Bedrock call: the count is what the client meets.
     private static Task<LocalSystem> StartAsync() =>
         LocalSystem.StartAsync(Hosting.Kestrel, new Dictionary<string, string?> { ["Proxy:Bedrock:Resilience:MaxRetries"] = "0" });

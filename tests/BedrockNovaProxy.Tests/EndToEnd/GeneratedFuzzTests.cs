@@ -7,7 +7,7 @@ namespace BedrockNovaProxy.Tests.EndToEnd;
 /// <summary>Generated requests (<see cref="RequestMutations"/>) to every endpoint in every hosting mode: whatever
 /// arrives, the answer is a success or a client error in OpenAI's shape, every stream ends as its API ends one, and
 /// nothing hangs. The local Bedrock injects no faults here, so only an upstream 502/503/504 may be a 5xx.</summary>
-public class GeneratedFuzzTests(LocalSystems systems)
+public class GeneratedFuzzTests(LocalSystems systems) : EndToEndTest
 {
     private static readonly Dictionary<string, string[]> Seeds = new()
     {
@@ -70,7 +70,7 @@ public class GeneratedFuzzTests(LocalSystems systems)
     {
         var (body, contentType, contentEncoding) = RequestMutations.Build(request, Seeds[path]);
         using var timeout = new CancellationTokenSource(HangAfter, TimeProvider.System);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, TestContext.Current.CancellationToken);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, Ct);
         using var content = new ByteArrayContent(body);
         if (contentType is not null)
         {

@@ -1,17 +1,14 @@
 using System.Net;
 using BedrockNovaProxy.Emulators.Bedrock.Transport;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using static BedrockNovaProxy.Tests.EndToEnd.EmbeddingsAndModelsTests;
 
 namespace BedrockNovaProxy.Tests.EndToEnd;
 
 /// <summary>The proxy's transport to Bedrock as production runs it: HTTPS, HTTP/2 by ALPN, the endpoint's certificate
 /// checked against a CA bundle only. The emulator's own counters (per protocol: requests, connections, cancelled
 /// streams) are the judge. Each test has its own stack, so that no other test's traffic is counted.</summary>
-public class Http2TransportTests
+public class Http2TransportTests : EndToEndTest
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     private static StringContent Chat(string text, bool stream = false) =>
         JsonText($$"""{"model":"gpt-4o","stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"{{text}}"}]}""");
 

@@ -3,14 +3,13 @@ using BedrockNovaProxy.Tests.Support;
 using CsCheck;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using static BedrockNovaProxy.Tests.EndToEnd.EmbeddingsAndModelsTests;
 
 namespace BedrockNovaProxy.Tests.EndToEnd;
 
 /// <summary>Generated answers from an allowed image host: statuses, Content-Type and Content-Length headers that lie,
 /// a PNG with bytes changed or cut, a connection dropped inside the body. The proxy passes the image on or refuses
 /// it with an OpenAI-shaped 4xx naming the image's field; never a 5xx.</summary>
-public class ImageFetchFuzzTests
+public class ImageFetchFuzzTests : EndToEndTest
 {
     private static readonly int[] Statuses = [200, 200, 200, 200, 204, 206, 301, 404, 500];
 
@@ -30,11 +29,10 @@ public class ImageFetchFuzzTests
         var builder = WebApplication.CreateSlimBuilder(["--urls", "http://127.0.0.1:0"]);
         await using var images = builder.Build();
         images.MapGet("/case/{id:int}.png", (int id, HttpContext context) => ServeAsync(context, answers[id]));
-        await images.StartAsync(TestContext.Current.CancellationToken);
+        await images.StartAsync(Ct);
         var origin = images.Urls.First();
         await using var system = await ImageFetchTests.LoopbackImagesAllowedAsync();
 
-        var ct = TestContext.Current.CancellationToken;
         var next = 0;
         var statuses = new Dictionary<int, int>();
         await GeneratedCases.CheckAsync(Answers, async answer =>
@@ -43,7 +41,7 @@ public class ImageFetchFuzzTests
             answers[id] = answer;
             var body = $$$"""{"model":"gpt-4o","messages":[{"role":"user","content":[{"type":"text","text":"what is it"},{"type":"image_url","image_url":{"url":"{{{origin}}}/case/{{{id}}}.png"}}]}]}""";
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30), TimeProvider.System);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(Ct, timeout.Token);
             using var response = await system.Http.PostAsync("v1/chat/completions", JsonText(body), linked.Token);
             var text = await response.Content.ReadAsStringAsync(linked.Token);
             var status = (int)response.StatusCode;
@@ -61,7 +59,7 @@ public class ImageFetchFuzzTests
 
     private static async Task ServeAsync(HttpContext context, Answer answer)
     {
-        var bytes = ImageFetchTests.Png.ToArray();
+        var bytes = Samples.Png;
         foreach (var (at, value) in answer.Edits)
         {
             bytes[at % bytes.Length] = value;

@@ -1,15 +1,12 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using static BedrockNovaProxy.Tests.EndToEnd.EmbeddingsAndModelsTests;
 
 namespace BedrockNovaProxy.Tests.EndToEnd;
 
 /// <summary>http(s) image URLs, fetched only from allowed hosts, only from public addresses unless a test says
 /// otherwise, within size limits, without following redirects.</summary>
-public class ImageFetchTests
+public class ImageFetchTests : EndToEndTest
 {
-    internal static readonly byte[] Png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
-
     /// <summary>The proxy under Kestrel, fetching images from 127.0.0.1 (where the tests' image servers listen).</summary>
     internal static Task<LocalSystem> LoopbackImagesAllowedAsync() => LocalSystem.StartAsync(Hosting.Kestrel, new Dictionary<string, string?>
     {
@@ -22,7 +19,7 @@ public class ImageFetchTests
     {
         var builder = WebApplication.CreateSlimBuilder(["--urls", "http://127.0.0.1:0"]);
         var app = builder.Build();
-        app.MapGet("/cat.png", () => Results.Bytes(Png, "image/png"));
+        app.MapGet("/cat.png", () => Results.Bytes(Samples.Png, "image/png"));
         app.MapGet("/huge.png", () => Results.Bytes(new byte[2 * 1024 * 1024], "image/png"));
         app.MapGet("/large.png", () => Results.Bytes(new byte[100_000], "image/png"));
         app.MapGet("/page.html", () => Results.Text("<html/>", "text/html"));
@@ -44,17 +41,16 @@ public class ImageFetchTests
         await using var images = await ImageServerAsync();
         var origin = images.Urls.First();
         await using var system = await LoopbackImagesAllowedAsync();
-        var ct = TestContext.Current.CancellationToken;
-        async Task<HttpResponseMessage> Ask(string url) => await system.Http.PostAsync("v1/chat/completions", JsonText(Body(url)), ct);
+        async Task<HttpResponseMessage> Ask(string url) => await system.Http.PostAsync("v1/chat/completions", JsonText(Body(url)), Ct);
 
         using var fetched = await Ask($"{origin}/cat.png");
-        Assert.Contains($"I see 1 image: png ({Png.Length} bytes).", await fetched.Content.ReadAsStringAsync(ct));
+        Assert.Contains($"I see 1 image: png ({Samples.Png.Length} bytes).", await fetched.Content.ReadAsStringAsync(Ct));
         // The Responses API's input_image goes through the same fetch policy.
         using var viaResponses = await system.Http.PostAsync("v1/responses", JsonText(
-            $$"""{"model":"gpt-4o","input":[{"role":"user","content":[{"type":"input_text","text":"what is it"},{"type":"input_image","image_url":"{{origin}}/cat.png"}]}]}"""), ct);
-        Assert.Contains($"I see 1 image: png ({Png.Length} bytes).", await viaResponses.Content.ReadAsStringAsync(ct));
+            $$"""{"model":"gpt-4o","input":[{"role":"user","content":[{"type":"input_text","text":"what is it"},{"type":"input_image","image_url":"{{origin}}/cat.png"}]}]}"""), Ct);
+        Assert.Contains($"I see 1 image: png ({Samples.Png.Length} bytes).", await viaResponses.Content.ReadAsStringAsync(Ct));
         using var refusedViaResponses = await system.Http.PostAsync("v1/responses", JsonText(
-            $$"""{"model":"gpt-4o","input":[{"role":"user","content":[{"type":"input_image","image_url":"{{origin}}/huge.png"}]}]}"""), ct);
+            $$"""{"model":"gpt-4o","input":[{"role":"user","content":[{"type":"input_image","image_url":"{{origin}}/huge.png"}]}]}"""), Ct);
         await ErrorTests.AssertError(refusedViaResponses, 400, "invalid_request_error", "input[0].content[0].image_url", "image_too_large");
         await ErrorTests.AssertError(await Ask($"{origin}/huge.png"), 400, "invalid_request_error", ImageParam, "image_too_large");
         // Under the fetch budget but over the per-image limit (64 KiB in the suite): fetched images obey it as inline ones do.
@@ -74,10 +70,9 @@ public class ImageFetchTests
             ["Proxy:ImageFetch:AllowedHosts:0"] = "127.0.0.1",
             ["Proxy:ImageFetch:AllowedHosts:1"] = "169.254.169.254",
         });
-        var ct = TestContext.Current.CancellationToken;
 
-        using var loopback = await system.Http.PostAsync("v1/chat/completions", JsonText(Body($"{images.Urls.First()}/cat.png")), ct);
-        using var metadata = await system.Http.PostAsync("v1/chat/completions", JsonText(Body("http://169.254.169.254/latest/meta-data/iam.png")), ct);
+        using var loopback = await system.Http.PostAsync("v1/chat/completions", JsonText(Body($"{images.Urls.First()}/cat.png")), Ct);
+        using var metadata = await system.Http.PostAsync("v1/chat/completions", JsonText(Body("http://169.254.169.254/latest/meta-data/iam.png")), Ct);
 
         var error = await ErrorTests.AssertError(loopback, 400, "invalid_request_error", ImageParam, "invalid_image_url");
         Assert.Contains("private, loopback or link-local", error.GetProperty("message").GetString());

@@ -7,7 +7,7 @@ namespace BedrockNovaProxy.Tests.EndToEnd;
 /// <summary>The request limits over HTTP through the official SDK, in every hosting mode. The suite's systems run with
 /// small limits (<see cref="LocalSystem"/>): 64 messages, 200,000 characters a message, 4 images and 2 documents of
 /// 64 KiB each, 160 KiB of media in all.</summary>
-public class LimitsTests(LocalSystems systems)
+public class LimitsTests(LocalSystems systems) : EndToEndTest
 {
     private static ChatMessageContentPart Image(int bytes) => ChatMessageContentPart.CreateImagePart(BinaryData.FromBytes(new byte[bytes]), "image/png");
 
@@ -51,7 +51,7 @@ public class LimitsTests(LocalSystems systems)
         var (messages, status, param, code, message) = Breaches[breach];
         var chat = (await systems.GetAsync(hosting)).OpenAi.GetChatClient("gpt-4o");
 
-        var refused = await Assert.ThrowsAsync<ClientResultException>(() => chat.CompleteChatAsync(messages(), cancellationToken: TestContext.Current.CancellationToken));
+        var refused = await Assert.ThrowsAsync<ClientResultException>(() => chat.CompleteChatAsync(messages(), cancellationToken: Ct));
 
         Assert.Equal(status, refused.Status);
         using var body = JsonDocument.Parse(refused.GetRawResponse()!.Content.ToString());
@@ -61,27 +61,27 @@ public class LimitsTests(LocalSystems systems)
     }
 
     [Theory]
-    [MemberData(nameof(ChatTests.Hostings), MemberType = typeof(ChatTests))]
+    [MemberData(nameof(Hostings))]
     public async Task Answers_a_request_at_every_limit(Hosting hosting)
     {
         var chat = (await systems.GetAsync(hosting)).OpenAi.GetChatClient("gpt-4o");
 
         ChatCompletion completion = await chat.CompleteChatAsync(
-            [User(Image(40_000), Image(40_000), Image(10), Image(10), Document(65_536)), User(Document(10, "more notes"))], cancellationToken: TestContext.Current.CancellationToken);
+            [User(Image(40_000), Image(40_000), Image(10), Image(10), Document(65_536)), User(Document(10, "more notes"))], cancellationToken: Ct);
 
         Assert.Contains("I see 4 images", completion.Content[0].Text, StringComparison.Ordinal);
     }
 
     /// <summary>/v1/responses is checked by the same limits, and its errors name the fields its client sent.</summary>
     [Theory]
-    [MemberData(nameof(ChatTests.Hostings), MemberType = typeof(ChatTests))]
+    [MemberData(nameof(Hostings))]
     public async Task Refuses_a_responses_request_over_a_limit_in_its_own_field_names(Hosting hosting)
     {
         var system = await systems.GetAsync(hosting);
         var image = $$"""{"type":"input_image","image_url":"data:image/png;base64,{{Convert.ToBase64String(new byte[10])}}"}""";
         var body = $$"""{"model":"gpt-4o","instructions":"Be brief.","input":[{"role":"user","content":"hi"},{"role":"user","content":[{{string.Join(",", Enumerable.Repeat(image, 5))}}]}]}""";
 
-        using var response = await system.Http.PostAsync("v1/responses", new StringContent(body, System.Text.Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+        using var response = await system.Http.PostAsync("v1/responses", new StringContent(body, System.Text.Encoding.UTF8, "application/json"), Ct);
 
         var error = await ErrorTests.AssertError(response, 400, "invalid_request_error", "input[1].content[4].image_url", "too_many_images");
         Assert.Contains("'input[1].content[4]' is image number 5", error.GetProperty("message").GetString(), StringComparison.Ordinal);

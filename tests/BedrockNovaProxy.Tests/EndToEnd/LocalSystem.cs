@@ -2,7 +2,6 @@ using System.ClientModel;
 using System.ClientModel.Primitives;
 using BedrockNovaProxy.Emulators.Bedrock;
 using BedrockNovaProxy.Emulators.Lambda;
-using BedrockNovaProxy.Local;
 using Microsoft.Extensions.DependencyInjection;
 using OpenAI;
 

@@ -1,25 +1,20 @@
 using System.Text.Json;
-using BedrockNovaProxy.Local;
-using static BedrockNovaProxy.Tests.EndToEnd.EmbeddingsAndModelsTests;
 
 namespace BedrockNovaProxy.Tests.EndToEnd;
 
 /// <summary>The CloudWatch EMF line each request leaves, through every hosting mode.</summary>
-public class MetricsTests(LocalSystems systems)
+public class MetricsTests(LocalSystems systems) : EndToEndTest
 {
-    public static TheoryData<Hosting> Hostings => ChatTests.Hostings;
-
     [Theory]
     [MemberData(nameof(Hostings))]
     public async Task Writes_one_emf_record_per_request_with_tokens_cost_and_time_to_first_token(Hosting hosting)
     {
         var system = await systems.GetAsync(hosting);
-        var ct = TestContext.Current.CancellationToken;
 
-        using var chat = await system.Http.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-4o","messages":[{"role":"user","content":"count me"}]}"""), ct);
-        using var stream = await system.Http.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"stream me"}]}"""), ct);
-        await stream.Content.ReadAsStringAsync(ct);
-        using var missing = await system.Http.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-99","messages":[{"role":"user","content":"x"}]}"""), ct);
+        using var chat = await system.Http.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-4o","messages":[{"role":"user","content":"count me"}]}"""), Ct);
+        using var stream = await system.Http.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"stream me"}]}"""), Ct);
+        await stream.Content.ReadAsStringAsync(Ct);
+        using var missing = await system.Http.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-99","messages":[{"role":"user","content":"x"}]}"""), Ct);
 
         var c = Line(system, chat);
         var s = Line(system, stream);

@@ -4,12 +4,11 @@ using System.Diagnostics.Metrics;
 using BedrockNovaProxy.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using static BedrockNovaProxy.Tests.EndToEnd.EmbeddingsAndModelsTests;
 
 namespace BedrockNovaProxy.Tests.EndToEnd;
 
 /// <summary>Traces and metrics with the GenAI conventions, and request ids on every log line, never a prompt.</summary>
-public class ObservabilityTests(LocalSystems systems)
+public class ObservabilityTests(LocalSystems systems) : EndToEndTest
 {
     [Fact]
     public async Task Traces_each_bedrock_call_and_records_token_usage_with_genai_conventions()
@@ -35,7 +34,7 @@ public class ObservabilityTests(LocalSystems systems)
         var system = await systems.GetAsync(Hosting.Kestrel);
 
         // gpt-3.5-turbo (Nova Micro) is called by this test only, so its span and measurements are this request's.
-        using var response = await system.Http.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-3.5-turbo","messages":[{"role":"user","content":"trace me"}]}"""), TestContext.Current.CancellationToken);
+        using var response = await system.Http.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-3.5-turbo","messages":[{"role":"user","content":"trace me"}]}"""), Ct);
 
         var span = Assert.Single(spans, s => s.DisplayName == "chat amazon.nova-micro-v1:0");
         Assert.Equal(ActivityKind.Client, span.Kind);
@@ -52,9 +51,8 @@ public class ObservabilityTests(LocalSystems systems)
         var logs = new CapturingLoggerProvider();
         await using var system = await LocalSystem.StartAsync(Hosting.Kestrel,
             new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Information" }, services: s => s.AddSingleton<ILoggerProvider>(logs));
-        var ct = TestContext.Current.CancellationToken;
 
-        using var response = await system.Http.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-4o","messages":[{"role":"user","content":"a secret prompt"}]}"""), ct);
+        using var response = await system.Http.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-4o","messages":[{"role":"user","content":"a secret prompt"}]}"""), Ct);
 
         var id = response.Headers.GetValues("x-request-id").Single();
         var line = Assert.Single(logs.Lines, l => l.Message.StartsWith("POST /v1/chat/completions answered 200", StringComparison.Ordinal));

@@ -10,15 +10,13 @@ namespace BedrockNovaProxy.Tests.EndToEnd;
 
 /// <summary>Prompts, answers and keys stay out of the logs unless Proxy:Telemetry:LogPrompts asks for them, and then
 /// only redacted. Every log entry of the proxy is captured, whatever its category or level.</summary>
-public class PromptLogTests
+public class PromptLogTests : EndToEndTest
 {
-    public static TheoryData<Hosting> Hostings => ChatTests.Hostings;
-
     private const string Key = "sk-proj-4f9KxQ2bN7mTz1LwYc8RvA3e";
     private const string Email = "jane.doe@example.com";
-    private static readonly byte[] Png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
 
-    private static async Task<(LocalSystem System, CapturingLoggerProvider Logs)> StartAsync(Hosting hosting, bool logPrompts)
+    /// <summary>A system whose every log entry is captured, and a marker for the test's prompts, unique to the test.</summary>
+    private static async Task<(LocalSystem System, CapturingLoggerProvider Logs, string Marker)> StartAsync(Hosting hosting, bool logPrompts)
     {
         var logs = new CapturingLoggerProvider();
         var system = await LocalSystem.StartAsync(hosting, new Dictionary<string, string?>
@@ -26,37 +24,35 @@ public class PromptLogTests
             ["Logging:LogLevel:Default"] = "Information",
             ["Proxy:Telemetry:LogPrompts"] = logPrompts ? "true" : "false",
         }, services: s => s.AddSingleton<ILoggerProvider>(logs));
-        return (system, logs);
+        return (system, logs, "zebra" + Guid.NewGuid().ToString("N")[..8]);
     }
 
     /// <summary>A plain, a streamed (with an image) and a failing chat, each carrying the marker, a key and an address.</summary>
     private static async Task ChatAsync(LocalSystem system, string marker)
     {
         var chat = system.OpenAi.GetChatClient("gpt-4o");
-        var ct = TestContext.Current.CancellationToken;
-        await chat.CompleteChatAsync([new SystemChatMessage($"{marker} system"), new UserChatMessage($"{marker} plain, my key is {Key}, mail {Email}")], cancellationToken: ct);
+        await chat.CompleteChatAsync([new SystemChatMessage($"{marker} system"), new UserChatMessage($"{marker} plain, my key is {Key}, mail {Email}")], cancellationToken: Ct);
         await foreach (var _ in chat.CompleteChatStreamingAsync(
-            [new UserChatMessage(ChatMessageContentPart.CreateTextPart($"{marker} streamed, key {Key}"), ChatMessageContentPart.CreateImagePart(BinaryData.FromBytes(Png), "image/png"))],
-            cancellationToken: ct))
+            [new UserChatMessage(ChatMessageContentPart.CreateTextPart($"{marker} streamed, key {Key}"), ChatMessageContentPart.CreateImagePart(BinaryData.FromBytes(Samples.Png), "image/png"))],
+            cancellationToken: Ct))
         {
         }
 
-        await Assert.ThrowsAsync<System.ClientModel.ClientResultException>(() => chat.CompleteChatAsync([new UserChatMessage($"[[fault:internal]] {marker} failing {Key}")], cancellationToken: ct));
+        await Assert.ThrowsAsync<System.ClientModel.ClientResultException>(() => chat.CompleteChatAsync([new UserChatMessage($"[[fault:internal]] {marker} failing {Key}")], cancellationToken: Ct));
     }
 
     [Theory]
     [MemberData(nameof(Hostings))]
     public async Task Logs_nothing_of_a_prompt_or_an_answer_by_default(Hosting hosting)
     {
-        var (system, logs) = await StartAsync(hosting, logPrompts: false);
+        var (system, logs, marker) = await StartAsync(hosting, logPrompts: false);
         await using var _ = system;
-        var marker = "zebra" + Guid.NewGuid().ToString("N")[..8];
 
         await ChatAsync(system, marker);
 
         var everything = logs.Everything;
         Assert.Contains("POST /v1/chat/completions answered 200", everything, StringComparison.Ordinal); // the capture works
-        foreach (var secret in new[] { marker, Key, Email, "You said", Convert.ToBase64String(Png)[..16], InProcessStack.ApiKey })
+        foreach (var secret in new[] { marker, Key, Email, "You said", Samples.PngBase64[..16], InProcessStack.ApiKey })
         {
             Assert.DoesNotContain(secret, everything, StringComparison.Ordinal);
         }
@@ -68,9 +64,8 @@ public class PromptLogTests
     [MemberData(nameof(Hostings))]
     public async Task Logs_redacted_prompts_and_answers_when_asked(Hosting hosting)
     {
-        var (system, logs) = await StartAsync(hosting, logPrompts: true);
+        var (system, logs, marker) = await StartAsync(hosting, logPrompts: true);
         await using var _ = system;
-        var marker = "zebra" + Guid.NewGuid().ToString("N")[..8];
 
         await ChatAsync(system, marker);
 
@@ -85,15 +80,15 @@ public class PromptLogTests
             $$"""[{"role":"system","content":[{"text":"{{marker}} system"}]},{"role":"user","content":[{"text":"{{marker}} plain, my key is [REDACTED:api_key], mail [REDACTED:email]"}]}]""",
             plain);
         var streamed = Assert.Single(prompts, p => p.Contains("streamed", StringComparison.Ordinal));
-        Assert.Contains($$$"""{"image":{"format":"png","bytes":{{{Png.Length}}}}}""", streamed, StringComparison.Ordinal);
+        Assert.Contains($$$"""{"image":{"format":"png","bytes":{{{Samples.Png.Length}}}}}""", streamed, StringComparison.Ordinal);
         Assert.Contains(answers, a => a.StartsWith($$"""{"content":"You said: {{marker}} plain, my key is [REDACTED:api_key], mail [REDACTED:email]"}""", StringComparison.Ordinal));
         // The streamed answer is assembled from its chunks.
-        Assert.Contains(answers, a => a.StartsWith($$"""{"content":"You said: {{marker}} streamed, key [REDACTED:api_key] I see 1 image: png ({{Png.Length}} bytes)."}""", StringComparison.Ordinal));
+        Assert.Contains(answers, a => a.StartsWith($$"""{"content":"You said: {{marker}} streamed, key [REDACTED:api_key] I see 1 image: png ({{Samples.Png.Length}} bytes)."}""", StringComparison.Ordinal));
         Assert.Contains("null", answers); // the failed call: its prompt, and no answer
         Assert.Contains(prompts, p => p.Contains("failing [REDACTED:api_key]", StringComparison.Ordinal));
 
         var everything = logs.Everything;
-        foreach (var secret in new[] { Key, Email, Convert.ToBase64String(Png)[..16], InProcessStack.ApiKey })
+        foreach (var secret in new[] { Key, Email, Samples.PngBase64[..16], InProcessStack.ApiKey })
         {
             Assert.DoesNotContain(secret, everything, StringComparison.Ordinal);
         }
@@ -105,17 +100,15 @@ public class PromptLogTests
     {
         foreach (var logPrompts in new[] { false, true })
         {
-            var (system, logs) = await StartAsync(hosting, logPrompts);
+            var (system, logs, marker) = await StartAsync(hosting, logPrompts);
             await using var _ = system;
-            var marker = "zebra" + Guid.NewGuid().ToString("N")[..8];
             var client = system.OpenAi.GetResponsesClient();
-            var ct = TestContext.Current.CancellationToken;
             var plain = new CreateResponseOptions { Model = "gpt-4o", Instructions = $"{marker} be brief" };
             plain.InputItems.Add(ResponseItem.CreateUserMessageItem($"{marker} plain, key {Key}"));
-            await client.CreateResponseAsync(plain, ct);
+            await client.CreateResponseAsync(plain, Ct);
             var streamed = new CreateResponseOptions { Model = "gpt-4o", StreamingEnabled = true };
             streamed.InputItems.Add(ResponseItem.CreateUserMessageItem($"{marker} streamed, mail {Email}"));
-            await foreach (var update in await client.CreateResponseStreamingAsync(streamed, ct))
+            await foreach (var update in await client.CreateResponseStreamingAsync(streamed, Ct))
             {
             }
 

@@ -1,27 +1,23 @@
 using System.Net;
 using Microsoft.Extensions.Time.Testing;
 using OpenAI.Chat;
-using static BedrockNovaProxy.Tests.EndToEnd.EmbeddingsAndModelsTests;
 
 namespace BedrockNovaProxy.Tests.EndToEnd;
 
 /// <summary>Retries cure transient Bedrock failures before the client sees them; a model that keeps failing is
 /// given a rest by its circuit breaker.</summary>
-public class ResilienceTests(LocalSystems systems)
+public class ResilienceTests(LocalSystems systems) : EndToEndTest
 {
-    public static TheoryData<Hosting> Hostings => ChatTests.Hostings;
-
     [Theory]
     [MemberData(nameof(Hostings))]
     public async Task Retries_a_throttled_or_unavailable_call_and_answers(Hosting hosting)
     {
         var chat = (await systems.GetAsync(hosting)).OpenAi.GetChatClient("gpt-4o");
-        var ct = TestContext.Current.CancellationToken;
 
         // "-once": the emulator fails only the first attempt of this exact request.
-        ChatCompletion answer = await chat.CompleteChatAsync([new UserChatMessage($"[[fault:throttle-once]] retry {hosting}")], cancellationToken: ct);
+        ChatCompletion answer = await chat.CompleteChatAsync([new UserChatMessage($"[[fault:throttle-once]] retry {hosting}")], cancellationToken: Ct);
         var streamed = "";
-        await foreach (var update in chat.CompleteChatStreamingAsync([new UserChatMessage($"[[fault:unavailable-once]] stream {hosting}")], cancellationToken: ct))
+        await foreach (var update in chat.CompleteChatStreamingAsync([new UserChatMessage($"[[fault:unavailable-once]] stream {hosting}")], cancellationToken: Ct))
         {
             streamed += string.Concat(update.ContentUpdate.Select(p => p.Text));
         }
@@ -41,9 +37,8 @@ public class ResilienceTests(LocalSystems systems)
             ["Proxy:Bedrock:Resilience:FailureRatio"] = "1",
             ["Proxy:Bedrock:Resilience:BreakDuration"] = "00:00:15",
         }, clock);
-        var ct = TestContext.Current.CancellationToken;
         Task<HttpResponseMessage> Send(string prompt, string model = "gpt-4o") => system.Http.PostAsync("v1/chat/completions",
-            JsonText($$"""{"model":"{{model}}","messages":[{"role":"user","content":"{{prompt}}"}]}"""), ct);
+            JsonText($$"""{"model":"{{model}}","messages":[{"role":"user","content":"{{prompt}}"}]}"""), Ct);
 
         using var first = await Send("[[fault:unavailable]]");
         using var second = await Send("[[fault:unavailable]]");
@@ -69,17 +64,16 @@ public class ResilienceTests(LocalSystems systems)
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var system = await LocalSystem.StartAsync(Hosting.Kestrel, new Dictionary<string, string?> { ["Proxy:Limits:RequestTimeout"] = "00:00:05" }, clock);
-        var ct = TestContext.Current.CancellationToken;
 
         var call = system.Http.PostAsync("v1/chat/completions",
-            JsonText($$"""{"model":"gpt-4o","stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"[[fault:hang]]"}]}"""), ct);
-        await system.BedrockStats.WaitUntilAsync(s => s.InFlight == 1, ct);
+            JsonText($$"""{"model":"gpt-4o","stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"[[fault:hang]]"}]}"""), Ct);
+        await system.BedrockStats.WaitUntilAsync(s => s.InFlight == 1, Ct);
         clock.Advance(TimeSpan.FromSeconds(5));
         using var response = await call;
 
         var error = await ErrorTests.AssertError(response, 504, "server_error", null, "timeout");
         Assert.Contains("within the proxy's time limit of 5 seconds", error.GetProperty("message").GetString());
-        await system.BedrockStats.WaitUntilAsync(s => s.Cancelled == 1 && s.InFlight == 0, ct);
+        await system.BedrockStats.WaitUntilAsync(s => s.Cancelled == 1 && s.InFlight == 0, Ct);
     }
 
     [Fact]
@@ -87,15 +81,14 @@ public class ResilienceTests(LocalSystems systems)
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var system = await LocalSystem.StartAsync(Hosting.Kestrel, new Dictionary<string, string?> { ["Proxy:Limits:RequestTimeout"] = "00:00:05" }, clock);
-        var ct = TestContext.Current.CancellationToken;
         using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions")
         {
             // Five tokens a second for 2000 tokens: the stream is still flowing when the fake clock moves.
             Content = JsonText("""{"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":"[[latency:ttft=0,tps=5]] [[tokens:2000]] go"}]}"""),
         };
 
-        using var response = await system.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-        await using var stream = Sse.EventsAsync(response, ct).GetAsyncEnumerator(ct);
+        using var response = await system.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
+        await using var stream = Sse.EventsAsync(response, Ct).GetAsyncEnumerator(Ct);
         Assert.True(await stream.MoveNextAsync());
         clock.Advance(TimeSpan.FromSeconds(5));
         var events = (await Sse.RestAsync(stream)).Select(e => e.Data).ToList();
@@ -104,7 +97,7 @@ public class ResilienceTests(LocalSystems systems)
         using var last = System.Text.Json.JsonDocument.Parse(events[^1]);
         Assert.Equal("timeout", last.RootElement.GetProperty("error").GetProperty("code").GetString());
         Assert.DoesNotContain("[DONE]", events);
-        await system.BedrockStats.WaitUntilAsync(s => s.Cancelled == 1 && s.InFlight == 0, ct);
+        await system.BedrockStats.WaitUntilAsync(s => s.Cancelled == 1 && s.InFlight == 0, Ct);
     }
 
     /// <summary>On Lambda the invocation's deadline binds: the proxy answers 504 in OpenAI's shape DeadlineMargin before
@@ -118,16 +111,15 @@ public class ResilienceTests(LocalSystems systems)
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var system = await LocalSystem.StartAsync(hosting, new Dictionary<string, string?> { ["Proxy:Lambda:DeadlineMargin"] = "00:00:02" }, clock,
             lambda: o => o.FunctionTimeout = TimeSpan.FromSeconds(20));
-        var ct = TestContext.Current.CancellationToken;
 
-        var call = system.Http.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-4o","messages":[{"role":"user","content":"[[fault:hang]]"}]}"""), ct);
-        await system.BedrockStats.WaitUntilAsync(s => s.InFlight == 1, ct);
+        var call = system.Http.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-4o","messages":[{"role":"user","content":"[[fault:hang]]"}]}"""), Ct);
+        await system.BedrockStats.WaitUntilAsync(s => s.InFlight == 1, Ct);
         clock.Advance(TimeSpan.FromSeconds(18)); // 20 s function timeout less the 2 s margin; the platform's own cut is 2 s away
         using var response = await call;
 
         var error = await ErrorTests.AssertError(response, 504, "server_error", null, "timeout");
         Assert.Contains("time limit of 18 seconds", error.GetProperty("message").GetString());
         Assert.Equal(0, system.LambdaStats!.Timeouts);
-        await system.BedrockStats.WaitUntilAsync(s => s.Cancelled == 1 && s.InFlight == 0, ct);
+        await system.BedrockStats.WaitUntilAsync(s => s.Cancelled == 1 && s.InFlight == 0, Ct);
     }
 }

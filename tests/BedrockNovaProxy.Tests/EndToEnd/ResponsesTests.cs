@@ -5,7 +5,6 @@ using System.Net.ServerSentEvents;
 using System.Text.Json;
 using OpenAI;
 using OpenAI.Responses;
-using static BedrockNovaProxy.Tests.EndToEnd.EmbeddingsAndModelsTests;
 
 #pragma warning disable OPENAI001 // the SDK marks the Responses API as evaluation-only; it is what newer clients and agents call
 
@@ -13,18 +12,12 @@ namespace BedrockNovaProxy.Tests.EndToEnd;
 
 /// <summary>POST /v1/responses through the official OpenAI .NET SDK's ResponsesClient, against the proxy and the local
 /// Bedrock, once per hosting mode; and the wire format itself over raw HTTP where the SDK would hide it.</summary>
-public class ResponsesTests(LocalSystems systems)
+public class ResponsesTests(LocalSystems systems) : EndToEndTest
 {
-    public static TheoryData<Hosting> Hostings => ChatTests.Hostings;
-
     private static readonly BinaryData WeatherSchema = BinaryData.FromString(
         """{"type":"object","properties":{"city":{"type":"string"},"unit":{"type":"string","enum":["celsius","fahrenheit"]}},"required":["city"]}""");
 
     private static readonly BinaryData TimeSchema = BinaryData.FromString("""{"type":"object","properties":{"zone":{"type":"string"}},"required":["zone"]}""");
-
-    // A 1x1 PNG.
-    private static readonly byte[] Png = Convert.FromBase64String(
-        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
 
     private async Task<ResponsesClient> Client(Hosting hosting) => (await systems.GetAsync(hosting)).OpenAi.GetResponsesClient();
 
@@ -43,7 +36,7 @@ public class ResponsesTests(LocalSystems systems)
     {
         options.StreamingEnabled = true;
         var updates = new List<StreamingResponseUpdate>();
-        await foreach (var update in await client.CreateResponseStreamingAsync(options, TestContext.Current.CancellationToken))
+        await foreach (var update in await client.CreateResponseStreamingAsync(options, Ct))
         {
             updates.Add(update);
         }
@@ -59,7 +52,7 @@ public class ResponsesTests(LocalSystems systems)
         var options = Options("gpt-4o", ResponseItem.CreateUserMessageItem("Hello there"));
         options.Instructions = "Be brief.";
 
-        ResponseResult response = await client.CreateResponseAsync(options, TestContext.Current.CancellationToken);
+        ResponseResult response = await client.CreateResponseAsync(options, Ct);
 
         Assert.Equal("You said: Hello there", response.GetOutputText());
         Assert.Equal((ResponseStatus.Completed, "gpt-4o"), (response.Status, response.Model));
@@ -78,13 +71,12 @@ public class ResponsesTests(LocalSystems systems)
     public async Task Carries_a_multi_turn_history_sent_back_as_input_items(Hosting hosting)
     {
         var client = await Client(hosting);
-        var ct = TestContext.Current.CancellationToken;
         List<ResponseItem> history = [ResponseItem.CreateUserMessageItem("first question")];
 
-        ResponseResult first = await client.CreateResponseAsync("gpt-4o", history, cancellationToken: ct);
+        ResponseResult first = await client.CreateResponseAsync("gpt-4o", history, cancellationToken: Ct);
         history.AddRange(first.OutputItems);
         history.Add(ResponseItem.CreateUserMessageItem("and a second one"));
-        ResponseResult second = await client.CreateResponseAsync("gpt-4o", history, cancellationToken: ct);
+        ResponseResult second = await client.CreateResponseAsync("gpt-4o", history, cancellationToken: Ct);
 
         Assert.Equal("You said: and a second one", second.GetOutputText());
         // The whole conversation was read: both questions (2 and 4 tokens) and the first answer ("You said: first question", 5).
@@ -96,12 +88,11 @@ public class ResponsesTests(LocalSystems systems)
     public async Task Runs_a_function_tool_round_trip(Hosting hosting)
     {
         var client = await Client(hosting);
-        var ct = TestContext.Current.CancellationToken;
         List<ResponseItem> input = [ResponseItem.CreateUserMessageItem("Use get_weather for city=Paris")];
         var options = Options("gpt-4o", [.. input]);
         options.Tools.Add(ResponseTool.CreateFunctionTool("get_weather", WeatherSchema, strictModeEnabled: false, "Current weather for a city"));
 
-        ResponseResult call = await client.CreateResponseAsync(options, ct);
+        ResponseResult call = await client.CreateResponseAsync(options, Ct);
 
         var functionCall = Assert.IsType<FunctionCallResponseItem>(Assert.Single(call.OutputItems, i => i is FunctionCallResponseItem));
         Assert.Equal(("get_weather", FunctionCallStatus.Completed, ResponseStatus.Completed), (functionCall.FunctionName, functionCall.Status, call.Status));
@@ -111,7 +102,7 @@ public class ResponsesTests(LocalSystems systems)
 
         var next = Options("gpt-4o", [.. input, .. call.OutputItems, ResponseItem.CreateFunctionCallOutputItem(functionCall.CallId, """{"temperature":21,"unit":"celsius"}""")]);
         next.Tools.Add(options.Tools[0]);
-        ResponseResult answer = await client.CreateResponseAsync(next, ct);
+        ResponseResult answer = await client.CreateResponseAsync(next, Ct);
 
         Assert.Equal("""Tool results: get_weather returned {"temperature":21,"unit":"celsius"}""", answer.GetOutputText());
         Assert.DoesNotContain(answer.OutputItems, i => i is FunctionCallResponseItem);
@@ -176,7 +167,7 @@ public class ResponsesTests(LocalSystems systems)
         var options = Options("gpt-4o", ResponseItem.CreateUserMessageItem("Describe name=Ada age=36"));
         options.TextOptions = new ResponseTextOptions { TextFormat = ResponseTextFormat.CreateJsonSchemaFormat("person", schema, null, jsonSchemaIsStrict: true) };
 
-        ResponseResult response = await client.CreateResponseAsync(options, TestContext.Current.CancellationToken);
+        ResponseResult response = await client.CreateResponseAsync(options, Ct);
         var streamed = await StreamAsync(client, options);
 
         using var json = JsonDocument.Parse(response.GetOutputText());
@@ -192,7 +183,6 @@ public class ResponsesTests(LocalSystems systems)
     public async Task Reasons_on_nova_2_when_asked_and_refuses_on_a_model_that_does_not_reason(Hosting hosting)
     {
         var client = await Client(hosting);
-        var ct = TestContext.Current.CancellationToken;
         CreateResponseOptions Reasoning(string model, string text)
         {
             var options = Options(model, ResponseItem.CreateUserMessageItem(text));
@@ -200,9 +190,9 @@ public class ResponsesTests(LocalSystems systems)
             return options;
         }
 
-        ResponseResult response = await client.CreateResponseAsync(Reasoning("gpt-5-mini", "think hard"), ct);
+        ResponseResult response = await client.CreateResponseAsync(Reasoning("gpt-5-mini", "think hard"), Ct);
         var streamed = await StreamAsync(client, Reasoning("gpt-5-mini", "think again"));
-        var refused = await Assert.ThrowsAsync<ClientResultException>(() => client.CreateResponseAsync(Reasoning("gpt-4o", "think"), ct));
+        var refused = await Assert.ThrowsAsync<ClientResultException>(() => client.CreateResponseAsync(Reasoning("gpt-4o", "think"), Ct));
 
         Assert.Equal("You said: think hard", response.GetOutputText());
         Assert.IsType<ReasoningResponseItem>(response.OutputItems[0]);
@@ -227,13 +217,13 @@ public class ResponsesTests(LocalSystems systems)
         var input = ResponseItem.CreateUserMessageItem(
         [
             ResponseContentPart.CreateInputTextPart("What is this?"),
-            ResponseContentPart.CreateInputImagePart(BinaryData.FromBytes(Png, "image/png"), null),
+            ResponseContentPart.CreateInputImagePart(BinaryData.FromBytes(Samples.Png, "image/png"), null),
             ResponseContentPart.CreateInputFilePart(BinaryData.FromBytes(pdf), "application/pdf", "Q3 report.pdf"),
         ]);
 
-        ResponseResult response = await client.CreateResponseAsync(Options("gpt-4o-mini", input), TestContext.Current.CancellationToken);
+        ResponseResult response = await client.CreateResponseAsync(Options("gpt-4o-mini", input), Ct);
 
-        Assert.Equal($"You said: What is this? I see 1 image: png ({Png.Length} bytes). I read 1 document: Q3 report (pdf, {pdf.Length} bytes).", response.GetOutputText());
+        Assert.Equal($"You said: What is this? I see 1 image: png ({Samples.Png.Length} bytes). I read 1 document: Q3 report (pdf, {pdf.Length} bytes).", response.GetOutputText());
     }
 
     [Theory]
@@ -241,13 +231,12 @@ public class ResponsesTests(LocalSystems systems)
     public async Task Reports_truncation_filtering_and_cached_tokens(Hosting hosting)
     {
         var client = await Client(hosting);
-        var ct = TestContext.Current.CancellationToken;
         var limited = Options("gpt-4o-mini", ResponseItem.CreateUserMessageItem("one two three four five"));
         limited.MaxOutputTokenCount = 3;
 
-        ResponseResult truncated = await client.CreateResponseAsync(limited, ct);
-        ResponseResult filtered = await client.CreateResponseAsync(Options("gpt-4o", ResponseItem.CreateUserMessageItem("[[stop:content_filtered]] something")), ct);
-        ResponseResult cached = await client.CreateResponseAsync(Options("gpt-4o", ResponseItem.CreateUserMessageItem("[[cached:4]] long shared prefix here")), ct);
+        ResponseResult truncated = await client.CreateResponseAsync(limited, Ct);
+        ResponseResult filtered = await client.CreateResponseAsync(Options("gpt-4o", ResponseItem.CreateUserMessageItem("[[stop:content_filtered]] something")), Ct);
+        ResponseResult cached = await client.CreateResponseAsync(Options("gpt-4o", ResponseItem.CreateUserMessageItem("[[cached:4]] long shared prefix here")), Ct);
 
         Assert.Equal((ResponseStatus.Incomplete, ResponseIncompleteStatusReason.MaxOutputTokens, "You said:"), (truncated.Status, truncated.IncompleteStatusDetails.Reason, truncated.GetOutputText()));
         Assert.Equal((3, 3), (truncated.Usage.OutputTokenCount, truncated.MaxOutputTokenCount));
@@ -261,11 +250,10 @@ public class ResponsesTests(LocalSystems systems)
     public async Task Refuses_unknown_models_and_previous_response_ids_through_the_sdk(Hosting hosting)
     {
         var client = await Client(hosting);
-        var ct = TestContext.Current.CancellationToken;
 
-        var unknown = await Assert.ThrowsAsync<ClientResultException>(() => client.CreateResponseAsync("gpt-99", "hi", cancellationToken: ct));
-        var chained = await Assert.ThrowsAsync<ClientResultException>(() => client.CreateResponseAsync("gpt-4o", "and then?", previousResponseId: "resp_earlier", cancellationToken: ct));
-        var stored = await Assert.ThrowsAsync<ClientResultException>(() => client.GetResponseAsync("resp_earlier", ct));
+        var unknown = await Assert.ThrowsAsync<ClientResultException>(() => client.CreateResponseAsync("gpt-99", "hi", cancellationToken: Ct));
+        var chained = await Assert.ThrowsAsync<ClientResultException>(() => client.CreateResponseAsync("gpt-4o", "and then?", previousResponseId: "resp_earlier", cancellationToken: Ct));
+        var stored = await Assert.ThrowsAsync<ClientResultException>(() => client.GetResponseAsync("resp_earlier", Ct));
 
         Assert.Equal(404, unknown.Status);
         Assert.Equal(400, chained.Status);
@@ -300,7 +288,7 @@ public class ResponsesTests(LocalSystems systems)
     {
         var system = await systems.GetAsync(Hosting.Kestrel);
 
-        using var response = await system.Http.PostAsync("v1/responses", JsonText(body), TestContext.Current.CancellationToken);
+        using var response = await system.Http.PostAsync("v1/responses", JsonText(body), Ct);
 
         var error = await ErrorTests.AssertError(response, status, "invalid_request_error", param, code);
         Assert.True(error.GetProperty("message").GetString()!.Contains(message, StringComparison.OrdinalIgnoreCase), $"{name}: {error}");
@@ -312,7 +300,7 @@ public class ResponsesTests(LocalSystems systems)
     {
         var system = await systems.GetAsync(hosting);
 
-        using var response = await system.Http.PostAsync("v1/responses", JsonText("""{"model":"gpt-4o","stream":true,"input":"name the <events>"}"""), TestContext.Current.CancellationToken);
+        using var response = await system.Http.PostAsync("v1/responses", JsonText("""{"model":"gpt-4o","stream":true,"input":"name the <events>"}"""), Ct);
         var events = await Events(response);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -332,7 +320,7 @@ public class ResponsesTests(LocalSystems systems)
         var system = await systems.GetAsync(hosting);
 
         using var response = await system.Http.PostAsync("v1/responses",
-            JsonText("""{"model":"gpt-4o","stream":true,"input":"[[fault:midstream-throttle]] one two three four"}"""), TestContext.Current.CancellationToken);
+            JsonText("""{"model":"gpt-4o","stream":true,"input":"[[fault:midstream-throttle]] one two three four"}"""), Ct);
         var events = await Events(response);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -353,7 +341,7 @@ public class ResponsesTests(LocalSystems systems)
     {
         var system = await systems.GetAsync(hosting);
 
-        using var response = await system.Http.PostAsync("v1/responses", JsonText("""{"model":"gpt-4o","stream":true,"input":"[[fault:throttle]] hi"}"""), TestContext.Current.CancellationToken);
+        using var response = await system.Http.PostAsync("v1/responses", JsonText("""{"model":"gpt-4o","stream":true,"input":"[[fault:throttle]] hi"}"""), Ct);
 
         await ErrorTests.AssertError(response, 429, "rate_limit_error", null, "rate_limit_exceeded");
         Assert.Equal("1", response.Headers.GetValues("Retry-After").Single());
@@ -363,12 +351,11 @@ public class ResponsesTests(LocalSystems systems)
     public async Task Answers_stored_response_operations_with_a_404_that_says_why()
     {
         var system = await systems.GetAsync(Hosting.Kestrel);
-        var ct = TestContext.Current.CancellationToken;
 
-        using var get = await system.Http.GetAsync("v1/responses/resp_123", ct);
-        using var delete = await system.Http.DeleteAsync("v1/responses/resp_123", ct);
-        using var cancel = await system.Http.PostAsync("v1/responses/resp_123/cancel", JsonText("{}"), ct);
-        using var items = await system.Http.GetAsync("v1/responses/resp_123/input_items", ct);
+        using var get = await system.Http.GetAsync("v1/responses/resp_123", Ct);
+        using var delete = await system.Http.DeleteAsync("v1/responses/resp_123", Ct);
+        using var cancel = await system.Http.PostAsync("v1/responses/resp_123/cancel", JsonText("{}"), Ct);
+        using var items = await system.Http.GetAsync("v1/responses/resp_123/input_items", Ct);
 
         foreach (var response in new[] { get, delete, cancel, items })
         {
@@ -389,11 +376,10 @@ public class ResponsesTests(LocalSystems systems)
         }).GetResponsesClient();
         using var http = new HttpClient { BaseAddress = system.BaseUrl };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", LocalSystem.LimitedKey);
-        var ct = TestContext.Current.CancellationToken;
 
-        ResponseResult allowed = await client.CreateResponseAsync("gpt-4o-mini", "hi", cancellationToken: ct);
-        var other = await Assert.ThrowsAsync<ClientResultException>(() => client.CreateResponseAsync("gpt-4o", "hi", cancellationToken: ct));
-        using var raw = await http.PostAsync("v1/responses", JsonText("""{"model":"gpt-4o","input":"hi"}"""), ct);
+        ResponseResult allowed = await client.CreateResponseAsync("gpt-4o-mini", "hi", cancellationToken: Ct);
+        var other = await Assert.ThrowsAsync<ClientResultException>(() => client.CreateResponseAsync("gpt-4o", "hi", cancellationToken: Ct));
+        using var raw = await http.PostAsync("v1/responses", JsonText("""{"model":"gpt-4o","input":"hi"}"""), Ct);
 
         Assert.Equal("You said: hi", allowed.GetOutputText());
         Assert.Equal(404, other.Status);
@@ -405,11 +391,10 @@ public class ResponsesTests(LocalSystems systems)
     public async Task Writes_its_own_metrics_operation(Hosting hosting)
     {
         var system = await systems.GetAsync(hosting);
-        var ct = TestContext.Current.CancellationToken;
 
-        using var whole = await system.Http.PostAsync("v1/responses", JsonText("""{"model":"gpt-4o","input":"count me"}"""), ct);
-        using var stream = await system.Http.PostAsync("v1/responses", JsonText("""{"model":"gpt-4o-mini","stream":true,"input":"stream me"}"""), ct);
-        await stream.Content.ReadAsStringAsync(ct);
+        using var whole = await system.Http.PostAsync("v1/responses", JsonText("""{"model":"gpt-4o","input":"count me"}"""), Ct);
+        using var stream = await system.Http.PostAsync("v1/responses", JsonText("""{"model":"gpt-4o-mini","stream":true,"input":"stream me"}"""), Ct);
+        await stream.Content.ReadAsStringAsync(Ct);
 
         var w = Line(system, whole);
         var s = Line(system, stream);
@@ -424,7 +409,7 @@ public class ResponsesTests(LocalSystems systems)
     /// <summary>The events of an SSE body: each one's `event:` name and parsed `data:`.</summary>
     private static async Task<List<(string Name, JsonElement Data, string Raw)>> Events(HttpResponseMessage response)
     {
-        var events = await Sse.AllAsync(response, TestContext.Current.CancellationToken);
+        var events = await Sse.AllAsync(response, Ct);
         Assert.DoesNotContain(events, e => e.Data == "[DONE]");
         return [.. events.Select(e =>
         {

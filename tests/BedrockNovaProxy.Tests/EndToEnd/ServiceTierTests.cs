@@ -8,30 +8,27 @@ namespace BedrockNovaProxy.Tests.EndToEnd;
 
 /// <summary>service_tier through the official OpenAI .NET SDK, in every hosting mode: asked for, served by the local
 /// Bedrock, reported back on the completion, every chunk and the response object, and priced in the EMF line.</summary>
-public class ServiceTierTests(LocalSystems systems)
+public class ServiceTierTests(LocalSystems systems) : EndToEndTest
 {
-    public static TheoryData<Hosting> Hostings => ChatTests.Hostings;
-
     [Theory]
     [MemberData(nameof(Hostings))]
     public async Task Serves_the_tier_asked_for_reports_it_and_prices_it(Hosting hosting)
     {
         var system = await systems.GetAsync(hosting);
         var chat = system.OpenAi.GetChatClient("gpt-5-mini");
-        var ct = TestContext.Current.CancellationToken;
 
-        var flexResult = await chat.CompleteChatAsync([new UserChatMessage("Hello")], new ChatCompletionOptions { ServiceTier = ChatServiceTier.Flex }, ct);
-        var standardResult = await chat.CompleteChatAsync([new UserChatMessage("Hello")], cancellationToken: ct);
+        var flexResult = await chat.CompleteChatAsync([new UserChatMessage("Hello")], new ChatCompletionOptions { ServiceTier = ChatServiceTier.Flex }, Ct);
+        var standardResult = await chat.CompleteChatAsync([new UserChatMessage("Hello")], cancellationToken: Ct);
         var (flex, standard) = (flexResult.Value, standardResult.Value);
         var updates = new List<StreamingChatCompletionUpdate>();
-        await foreach (var update in chat.CompleteChatStreamingAsync([new UserChatMessage("Hello")], new ChatCompletionOptions { ServiceTier = new ChatServiceTier("priority") }, ct))
+        await foreach (var update in chat.CompleteChatStreamingAsync([new UserChatMessage("Hello")], new ChatCompletionOptions { ServiceTier = new ChatServiceTier("priority") }, Ct))
         {
             updates.Add(update);
         }
 
         var options = new CreateResponseOptions { Model = "gpt-5-mini", ServiceTier = ResponseServiceTier.Flex };
         options.InputItems.Add(ResponseItem.CreateUserMessageItem("Hello"));
-        ResponseResult response = await system.OpenAi.GetResponsesClient().CreateResponseAsync(options, ct);
+        ResponseResult response = await system.OpenAi.GetResponsesClient().CreateResponseAsync(options, Ct);
 
         Assert.Equal(ChatServiceTier.Flex, flex.ServiceTier);
         Assert.Equal(ChatServiceTier.Default, standard.ServiceTier);
@@ -52,12 +49,11 @@ public class ServiceTierTests(LocalSystems systems)
     public async Task Refuses_a_tier_the_model_or_bedrock_lacks_naming_service_tier(Hosting hosting)
     {
         var system = await systems.GetAsync(hosting);
-        var ct = TestContext.Current.CancellationToken;
 
         var lacking = await Assert.ThrowsAsync<ClientResultException>(() => system.OpenAi.GetChatClient("gpt-3.5-turbo")
-            .CompleteChatAsync([new UserChatMessage("Hello")], new ChatCompletionOptions { ServiceTier = ChatServiceTier.Flex }, ct));
+            .CompleteChatAsync([new UserChatMessage("Hello")], new ChatCompletionOptions { ServiceTier = ChatServiceTier.Flex }, Ct));
         var unknown = await Assert.ThrowsAsync<ClientResultException>(() => system.OpenAi.GetChatClient("gpt-5-mini")
-            .CompleteChatAsync([new UserChatMessage("Hello")], new ChatCompletionOptions { ServiceTier = ChatServiceTier.Scale }, ct));
+            .CompleteChatAsync([new UserChatMessage("Hello")], new ChatCompletionOptions { ServiceTier = ChatServiceTier.Scale }, Ct));
 
         foreach (var refused in new[] { lacking, unknown })
         {

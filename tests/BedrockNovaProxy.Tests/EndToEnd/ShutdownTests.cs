@@ -9,10 +9,8 @@ namespace BedrockNovaProxy.Tests.EndToEnd;
 /// emulators and the proxy (under Kestrel, and as a Lambda worker waiting on /next) exit with code 0, having run
 /// their shutdown (the local Bedrock removes the CA folder it made). Real processes, started from the test's output
 /// folder; each waits for the program to say it is up, never for a time.</summary>
-public class ShutdownTests
+public class ShutdownTests : EndToEndTest
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task Sigterm_ends_the_local_bedrock()
     {

@@ -17,7 +17,7 @@ public class AuthUnitTests
         var keys = ApiKeys.From(new AuthOptions
         {
             Keys = [new() { Name = "a", Sha256 = ApiKeyHash.Of("sk-a") }, new() { Name = "b", Sha256 = ApiKeyHash.Of("sk-b"), Models = ["gpt-4o"] }],
-        }, ChatRequestTranslatorTests.Models, TimeProvider.System);
+        }, TranslatorFixtures.Models, TimeProvider.System);
 
         Assert.Equal("a", keys.Find("sk-a")?.Name);
         Assert.Equal("b", keys.Find("sk-b")?.Name);
@@ -51,7 +51,7 @@ public class AuthUnitTests
     {
         var auth = new AuthOptions { Keys = [new() { Name = "a", Sha256 = ApiKeyHash.Of("sk-a"), TokensPerMinute = 1000 }] };
         var time = new FakeTimeProvider();
-        var keys = ApiKeys.From(auth, ChatRequestTranslatorTests.Models, time);
+        var keys = ApiKeys.From(auth, TranslatorFixtures.Models, time);
         var key = keys.Find("sk-a")!;
         var metrics = new RequestMetrics { Operation = "chat.completions" };
         var limits = new BedrockNovaProxy.Limits.SharedLimits(new ProxyOptions { Auth = auth }, null, null, time,
@@ -74,7 +74,7 @@ public class AuthUnitTests
         var chat = new Usage
         {
             PromptTokens = 1100, CompletionTokens = 20, TotalTokens = 1120,
-            PromptTokensDetails = new PromptTokensDetails { CachedTokens = 1000 },
+            PromptTokensDetails = new InputTokensDetails { CachedTokens = 1000 },
         };
 
         var responses = Translation.ResponsesResponseTranslator.UsageOf(chat);
@@ -91,8 +91,8 @@ public class AuthUnitTests
 
         context.Usage().TokensUsed(new TokenCounts(1, 1));
 
-        var configuration = new ProxyConfiguration(new ProxyOptions(), "us-east-1", new Uri("https://bedrock-runtime.us-east-1.amazonaws.com"), ChatRequestTranslatorTests.Models);
-        Assert.Same(ChatRequestTranslatorTests.Models, context.Models(configuration));
+        var configuration = new ProxyConfiguration(new ProxyOptions(), "us-east-1", new Uri("https://bedrock-runtime.us-east-1.amazonaws.com"), TranslatorFixtures.Models);
+        Assert.Same(TranslatorFixtures.Models, context.Models(configuration));
     }
 
     public static TheoryData<string, string[], string> BadAuth => new()

@@ -1,10 +1,7 @@
-using System.Text;
 using System.Text.Json;
 using BedrockNovaProxy.Bedrock;
 using BedrockNovaProxy.Catalog;
-using BedrockNovaProxy.Configuration;
 using BedrockNovaProxy.OpenAi;
-using BedrockNovaProxy.Pipeline;
 using BedrockNovaProxy.Translation;
 using static BedrockNovaProxy.Tests.Unit.TranslatorFixtures;
 
@@ -14,10 +11,9 @@ namespace BedrockNovaProxy.Tests.Unit;
 /// citations and code runs -> url_citation annotations, web_search_call and code_interpreter_call items.</summary>
 public class BuiltInToolsTests
 {
-    private static ChatTranslation Chat(string json) => Nova2Chat(json);
+    private static ChatTranslation Chat(string json) => TranslatorFixtures.Chat(json, Nova2Models);
 
-    private static ResponsesTranslation Responses(string json) => ResponsesRequestTranslator.ToConverse(
-        ResponsesRequestTranslator.ToChat(JsonBody.Parse(Encoding.UTF8.GetBytes(json), OpenAiJsonContext.Default.ResponsesRequest)), Nova2Models);
+    private static ResponsesTranslation Responses(string json) => TranslatorFixtures.Responses(json, Nova2Models);
 
     private static string Tools(ConverseRequest request) =>
         JsonSerializer.Serialize(request.ToolConfig?.Tools ?? [], BedrockJsonContext.Default.ListTool);
@@ -64,11 +60,11 @@ public class BuiltInToolsTests
     [InlineData(false, false, """{"model":"lite2","messages":[{"role":"user","content":"x"}]}""", null)]
     public void A_tool_the_customer_has_not_switched_on_is_refused(bool grounding, bool code, string json, string? param)
     {
-        var request = JsonBody.Parse(Encoding.UTF8.GetBytes(json), OpenAiJsonContext.Default.ChatCompletionRequest);
+        var request = ChatRequest(json);
         var enabled = new BuiltInToolsOptions { WebGrounding = grounding, CodeInterpreter = code };
         var error = Record.Exception(() => BuiltInTools.CheckEnabled(request, enabled));
         Assert.Equal(param, (error as OpenAiException)?.Error.Param);
-        var responses = ResponsesRequestTranslator.ToChat(JsonBody.Parse(Encoding.UTF8.GetBytes("""{"model":"lite2","input":"x","tools":[{"type":"function","name":"f"},{"type":"code_interpreter"}]}"""), OpenAiJsonContext.Default.ResponsesRequest));
+        var responses = ResponsesChat("""{"model":"lite2","input":"x","tools":[{"type":"function","name":"f"},{"type":"code_interpreter"}]}""");
         var refused = Assert.Throws<OpenAiException>(() => BuiltInTools.CheckEnabled(responses.Chat, new BuiltInToolsOptions())).Error;
         Assert.Equal("tools[1]", responses.Names.Rename(refused).Param);
     }

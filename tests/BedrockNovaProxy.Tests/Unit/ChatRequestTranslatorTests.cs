@@ -1,33 +1,10 @@
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using BedrockNovaProxy.Bedrock;
-using BedrockNovaProxy.Catalog;
-using BedrockNovaProxy.Configuration;
-using BedrockNovaProxy.OpenAi;
-using BedrockNovaProxy.Pipeline;
 using BedrockNovaProxy.Translation;
+using static BedrockNovaProxy.Tests.Unit.TranslatorFixtures;
 
 namespace BedrockNovaProxy.Tests.Unit;
 
 public class ChatRequestTranslatorTests
 {
-    internal static readonly ModelResolver Models = new(
-    [
-        new ModelAliasOptions { Alias = "gpt-4o", Model = "amazon.nova-pro-v1:0" },
-        new ModelAliasOptions { Alias = "gpt-4o-mini", Model = "amazon.nova-lite-v1:0" },
-        new ModelAliasOptions { Alias = "gpt-3.5-turbo", Model = "amazon.nova-micro-v1:0" },
-        new ModelAliasOptions { Alias = "text-embedding-3-small", Model = "amazon.titan-embed-text-v2:0" },
-    ], "us-east-1");
-
-    private const string Png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
-
-    internal static ChatTranslation Translate(string json) =>
-        ChatRequestTranslator.Translate(JsonBody.Parse(Encoding.UTF8.GetBytes(json), OpenAiJsonContext.Default.ChatCompletionRequest), Models);
-
-    private static JsonNode Converse(string json) =>
-        JsonNode.Parse(JsonSerializer.Serialize(Translate(json).Request, BedrockJsonContext.Default.ConverseRequest))!;
-
     /// <summary>Each case: an OpenAI request and the Converse request (or the parts of it) it must become.</summary>
     public static TheoryData<string, string, string, string> Translations => new()
     {
@@ -63,13 +40,13 @@ public class ChatRequestTranslatorTests
         },
         {
             "image parts become image blocks",
-            "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"What is this?\"},{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64," + Png + "\",\"detail\":\"low\"}}]}]}",
+            "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"What is this?\"},{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64," + Samples.PngBase64 + "\",\"detail\":\"low\"}}]}]}",
             "messages[0].content[1]",
-            "{\"image\":{\"format\":\"png\",\"source\":{\"bytes\":\"" + Png + "\"}}}"
+            "{\"image\":{\"format\":\"png\",\"source\":{\"bytes\":\"" + Samples.PngBase64 + "\"}}}"
         },
         {
             "jpg and jpeg both map to jpeg",
-            "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/jpg;base64," + Png + "\"}}]}]}",
+            "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/jpg;base64," + Samples.PngBase64 + "\"}}]}]}",
             "messages[0].content[0].image.format",
             "\"jpeg\""
         },
@@ -138,7 +115,7 @@ public class ChatRequestTranslatorTests
     [Theory]
     [MemberData(nameof(Translations))]
     public void Translates(string because, string request, string path, string expected) =>
-        TranslatorFixtures.AssertAt(Converse(request), path, expected, because);
+        AssertAt(ConverseJson(Chat(request).Request), path, expected, because);
 
     [Theory]
     [InlineData("gpt-4o", "amazon.nova-pro-v1:0")]
@@ -149,7 +126,7 @@ public class ChatRequestTranslatorTests
     [InlineData("arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.amazon.nova-pro-v1:0", "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.amazon.nova-pro-v1:0")]
     public void Resolves_the_model_to_call(string model, string bedrockId)
     {
-        var call = Translate($$"""{"model":"{{model}}","messages":[{"role":"user","content":"x"}]}""");
+        var call = Chat($$"""{"model":"{{model}}","messages":[{"role":"user","content":"x"}]}""");
         Assert.Equal(bedrockId, call.Model.BedrockModelId);
         Assert.Equal(model, call.Model.RequestedName);
     }
@@ -157,9 +134,9 @@ public class ChatRequestTranslatorTests
     [Fact]
     public void Streaming_flags_follow_stream_and_include_usage()
     {
-        Assert.True(Translate("""{"model":"gpt-4o","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"x"}]}""").IncludeUsage);
-        Assert.False(Translate("""{"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":"x"}]}""").IncludeUsage);
-        Assert.False(Translate("""{"model":"gpt-4o","stream_options":{"include_usage":true},"messages":[{"role":"user","content":"x"}]}""").Stream);
+        Assert.True(Chat("""{"model":"gpt-4o","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"x"}]}""").IncludeUsage);
+        Assert.False(Chat("""{"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":"x"}]}""").IncludeUsage);
+        Assert.False(Chat("""{"model":"gpt-4o","stream_options":{"include_usage":true},"messages":[{"role":"user","content":"x"}]}""").Stream);
     }
 
     /// <summary>Each bad request: the exact status, param and code, and words the message must contain.</summary>
@@ -221,13 +198,8 @@ public class ChatRequestTranslatorTests
 
     [Theory]
     [MemberData(nameof(Refusals))]
-    public void Refuses(string request, int status, string? param, string? code, string message)
-    {
-        var error = Assert.Throws<OpenAiException>(() => Translate(request)).Error;
-        Assert.Equal((status, param, code), (error.Status, error.Param, error.Code));
-        Assert.Contains(message, error.Message);
-        Assert.Equal(status >= 500 ? OpenAiError.ServerErrorType : OpenAiError.InvalidRequestType, error.Type);
-    }
+    public void Refuses(string request, int status, string? param, string? code, string message) =>
+        AssertRefused(() => Chat(request), status, param, code, message);
 
     [Theory]
     [InlineData("call_abc", "call_abc")]

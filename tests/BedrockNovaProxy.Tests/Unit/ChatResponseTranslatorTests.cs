@@ -12,7 +12,7 @@ public class ChatResponseTranslatorTests
 
     private static JsonNode Completion(string request, string response) =>
         JsonNode.Parse(JsonSerializer.Serialize(
-            ChatResponseTranslator.Translate(Response(response), ChatRequestTranslatorTests.Translate(request), "chatcmpl-test", 1700000000),
+            ChatResponseTranslator.Translate(Response(response), TranslatorFixtures.Chat(request), "chatcmpl-test", 1700000000),
             OpenAiJsonContext.Wire.ChatCompletion))!;
 
     private const string Plain = """{"model":"gpt-4o","messages":[{"role":"user","content":"x"}]}""";

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using BedrockNovaProxy.Bedrock;
 using BedrockNovaProxy.OpenAi;
 using BedrockNovaProxy.Translation;
 using static BedrockNovaProxy.Tests.Unit.TranslatorFixtures;
@@ -11,7 +10,7 @@ public class ChatStreamTranslatorTests
     /// <summary>Feeds Bedrock events and returns the `data:` lines the client would get (ids and times fixed).</summary>
     private static List<string> Run(string request, params (string Type, string Payload)[] events)
     {
-        var translator = new ChatStreamTranslator(ChatRequestTranslatorTests.Translate(request), "chatcmpl-s", 1);
+        var translator = new ChatStreamTranslator(TranslatorFixtures.Chat(request), "chatcmpl-s", 1);
         return events.SelectMany(e => translator.Translate(Event(e.Type, e.Payload)))
             .Select(chunk => JsonSerializer.Serialize(chunk, OpenAiJsonContext.Wire.ChatCompletionChunk))
             .Select(json => json.Replace("\"id\":\"chatcmpl-s\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o\",\"system_fingerprint\":null,", "").Replace("\"service_tier\":\"default\",", ""))
@@ -115,7 +114,7 @@ public class ChatStreamTranslatorTests
     [Fact]
     public void Finished_is_set_only_by_message_stop()
     {
-        var translator = new ChatStreamTranslator(ChatRequestTranslatorTests.Translate(Streaming), "id", 1);
+        var translator = new ChatStreamTranslator(TranslatorFixtures.Chat(Streaming), "id", 1);
         _ = translator.Translate(Event("messageStart", """{"role":"assistant"}""")).ToList();
         Assert.False(translator.Finished);
         _ = translator.Translate(Event("messageStop", """{"stopReason":"end_turn"}""")).ToList();

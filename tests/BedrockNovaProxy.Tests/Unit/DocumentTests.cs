@@ -1,5 +1,4 @@
 using System.Text.Json;
-using BedrockNovaProxy.Bedrock;
 using BedrockNovaProxy.OpenAi;
 
 namespace BedrockNovaProxy.Tests.Unit;
@@ -21,7 +20,7 @@ public class DocumentTests
     [MemberData(nameof(Documents))]
     public void Turns_file_parts_into_document_blocks(string file, string format, string name)
     {
-        var content = ChatRequestTranslatorTests.Translate(Request("gpt-4o", file)).Request.Messages![0].Content;
+        var content = TranslatorFixtures.Chat(Request("gpt-4o", file)).Request.Messages![0].Content;
 
         var document = content[1].Document!;
         Assert.Equal((format, name), (document.Format, document.Name));
@@ -36,7 +35,7 @@ public class DocumentTests
     [InlineData("gpt-4o", """{"filename":"a.pdf"}""", "messages[0].content[1].file.file_data")]
     public void Refuses_documents_it_cannot_send_naming_the_field(string model, string file, string param)
     {
-        var error = Assert.Throws<OpenAiException>(() => ChatRequestTranslatorTests.Translate(Request(model, file))).Error;
+        var error = Assert.Throws<OpenAiException>(() => TranslatorFixtures.Chat(Request(model, file))).Error;
 
         Assert.Equal((400, param), (error.Status, error.Param));
     }

@@ -23,7 +23,7 @@ public class ReasoningTests
     [MemberData(nameof(Mapped))]
     public void Maps_reasoning_effort_to_nova_2_reasoning_config(string model, string effort, string extra, string? fields, int? maxTokens)
     {
-        var converse = ChatRequestTranslatorTests.Translate(Request(model, effort, extra)).Request;
+        var converse = TranslatorFixtures.Chat(Request(model, effort, extra)).Request;
 
         Assert.Equal(fields, converse.AdditionalModelRequestFields?.GetRawText());
         Assert.Equal(maxTokens, converse.InferenceConfig!.MaxTokens);
@@ -42,7 +42,7 @@ public class ReasoningTests
     [MemberData(nameof(Refused))]
     public void Refuses_what_the_model_cannot_do_naming_the_field(string model, string effort, string extra, string param)
     {
-        var error = Assert.Throws<OpenAiException>(() => ChatRequestTranslatorTests.Translate(Request(model, effort, extra))).Error;
+        var error = Assert.Throws<OpenAiException>(() => TranslatorFixtures.Chat(Request(model, effort, extra))).Error;
 
         Assert.Equal((400, param), (error.Status, error.Param));
     }
@@ -107,7 +107,7 @@ public class ReasoningTokenTests
              "stopReason":"end_turn","usage":{"inputTokens":2,"outputTokens":69,"totalTokens":71},"metrics":{"latencyMs":1}}
             """, BedrockJsonContext.Default.ConverseResponse)!;
 
-        var completion = ChatResponseTranslator.Translate(response, ChatRequestTranslatorTests.Translate(Nova2.Replace("\"stream\":true,", "", StringComparison.Ordinal)), "c", 1);
+        var completion = ChatResponseTranslator.Translate(response, TranslatorFixtures.Chat(Nova2.Replace("\"stream\":true,", "", StringComparison.Ordinal)), "c", 1);
 
         Assert.Equal((69, 64), (completion.Usage!.CompletionTokens, completion.Usage.CompletionTokensDetails!.ReasoningTokens));
         Assert.Equal("[REDACTED]", completion.Choices[0].Message.ReasoningContent);
@@ -116,7 +116,7 @@ public class ReasoningTokenTests
     [Fact]
     public void A_stream_reports_the_estimate_from_its_deltas_in_the_usage_chunk()
     {
-        var translator = new ChatStreamTranslator(ChatRequestTranslatorTests.Translate(Nova2), "c", 1);
+        var translator = new ChatStreamTranslator(TranslatorFixtures.Chat(Nova2), "c", 1);
         var c = BedrockJsonContext.Default;
         ConverseStreamEvent Delta(string json) => new ConverseStreamEvent.BlockDelta(JsonSerializer.Deserialize(json, c.ContentBlockDeltaEvent)!);
 

@@ -1,7 +1,5 @@
-using System.Text;
 using BedrockNovaProxy.Configuration;
 using BedrockNovaProxy.OpenAi;
-using BedrockNovaProxy.Pipeline;
 using BedrockNovaProxy.Translation;
 
 namespace BedrockNovaProxy.Tests.Unit;
@@ -28,7 +26,7 @@ public class RequestLimitsTests
     private static string Request(params string[] messages) => $$"""{"model":"gpt-4o","messages":[{{string.Join(",", messages)}}]}""";
 
     private static void Check(string json) =>
-        RequestLimits.Check(JsonBody.Parse(Encoding.UTF8.GetBytes(json), OpenAiJsonContext.Default.ChatCompletionRequest), Limits);
+        RequestLimits.Check(TranslatorFixtures.ChatRequest(json), Limits);
 
     /// <summary>Requests at or under every limit, and shapes the limits leave to the translator.</summary>
     public static TheoryData<string, string> Accepted => new()

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using BedrockNovaProxy.Bedrock;
 using BedrockNovaProxy.OpenAi;
 using BedrockNovaProxy.Translation;
-using static BedrockNovaProxy.Tests.Unit.ResponsesRequestTranslatorTests;
 using static BedrockNovaProxy.Tests.Unit.TranslatorFixtures;
 
 namespace BedrockNovaProxy.Tests.Unit;
@@ -21,7 +20,7 @@ public class ResponsesResponseTranslatorTests
 
     private static JsonNode Respond(string request, string converseResponse) => JsonNode.Parse(JsonSerializer.Serialize(
         ResponsesResponseTranslator.Translate(JsonSerializer.Deserialize(converseResponse, BedrockJsonContext.Default.ConverseResponse)!,
-            Translate(request), "resp_test", 1700000000, Counter()),
+            Responses(request), "resp_test", 1700000000, Counter()),
         OpenAiJsonContext.Wire.ResponseObject))!;
 
     private static string Answer(string content, string stopReason = "end_turn", string usage = """{"inputTokens":10,"outputTokens":2,"totalTokens":12}""") =>
@@ -122,7 +121,7 @@ public class ResponsesResponseTranslatorTests
     /// <summary>Feeds Bedrock events to a stream translator and returns every event it writes, as JSON, in order.</summary>
     private static (List<JsonNode> Events, ResponsesStreamTranslator Translator) Stream(string request, bool complete, params (string Type, string Payload)[] events)
     {
-        var translator = new ResponsesStreamTranslator(Translate(request), "resp_s", 1, Counter());
+        var translator = new ResponsesStreamTranslator(Responses(request), "resp_s", 1, Counter());
         var written = translator.Start().Concat(events.SelectMany(e => translator.Translate(Event(e.Type, e.Payload)))).ToList();
         if (complete)
         {

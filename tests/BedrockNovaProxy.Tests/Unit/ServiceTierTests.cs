@@ -1,9 +1,6 @@
-using System.Text;
 using System.Text.Json;
 using BedrockNovaProxy.Bedrock;
-using BedrockNovaProxy.Catalog;
 using BedrockNovaProxy.OpenAi;
-using BedrockNovaProxy.Pipeline;
 using BedrockNovaProxy.Telemetry;
 using BedrockNovaProxy.Translation;
 using static BedrockNovaProxy.Tests.Unit.TranslatorFixtures;
@@ -17,7 +14,7 @@ public class ServiceTierTests
     private static string T(string tier) => $",\"service_tier\":\"{tier}\"";
 
     private static ChatTranslation Chat(string model, string tier, bool stream = false) =>
-        Nova2Chat($$"""{"model":"{{model}}","messages":[{"role":"user","content":"hi"}]{{tier}}{{(stream ? ""","stream":true""" : "")}}}""");
+        TranslatorFixtures.Chat($$"""{"model":"{{model}}","messages":[{"role":"user","content":"hi"}]{{tier}}{{(stream ? ""","stream":true""" : "")}}}""", Nova2Models);
 
     /// <summary>model, service_tier member, Converse serviceTier (null: left out) or the 400's message start.</summary>
     public static TheoryData<string, string, string?, string?> Requests => new()
@@ -64,8 +61,8 @@ public class ServiceTierTests
     [Fact]
     public void The_responses_api_maps_service_tier_the_same_way()
     {
-        Assert.Equal("flex", ResponsesRequestTranslatorTests.Translate("""{"model":"gpt-4o","input":"hi","service_tier":"flex"}""").Chat.Request.ServiceTier?.Type);
-        var e = Assert.Throws<OpenAiException>(() => ResponsesRequestTranslatorTests.Translate("""{"model":"gpt-3.5-turbo","input":"hi","service_tier":"priority"}""")).Error;
+        Assert.Equal("flex", Responses("""{"model":"gpt-4o","input":"hi","service_tier":"flex"}""").Chat.Request.ServiceTier?.Type);
+        var e = Assert.Throws<OpenAiException>(() => Responses("""{"model":"gpt-3.5-turbo","input":"hi","service_tier":"priority"}""")).Error;
         Assert.Equal((400, "service_tier"), (e.Status, e.Param));
     }
 
@@ -122,7 +119,7 @@ public class ServiceTierTests
             Event("messageStop", """{"stopReason":"end_turn"}"""),
             Event("metadata", """{"usage":{"inputTokens":1,"outputTokens":1,"totalTokens":2}""" + bedrockTier + "}"),
         }.SelectMany(stream.Translate).ToList();
-        var responses = new ResponsesTranslation(call, ResponsesRequestTranslatorTests.Translate("""{"model":"gpt-4o","input":"hi"}""").Echo);
+        var responses = new ResponsesTranslation(call, Responses("""{"model":"gpt-4o","input":"hi"}""").Echo);
         var responseObject = ResponsesResponseTranslator.Translate(response, responses, "resp", 1, p => p);
 
         Assert.Equal(reported, completion.ServiceTier);

@@ -1,6 +1,6 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text;
 using BedrockNovaProxy.Bedrock;
 using BedrockNovaProxy.Catalog;
 using BedrockNovaProxy.OpenAi;
@@ -9,10 +9,21 @@ using BedrockNovaProxy.Translation;
 
 namespace BedrockNovaProxy.Tests.Unit;
 
-/// <summary>What the translator tests build their cases from: Bedrock stream events from their JSON payloads, and
-/// JSON trees walked by path.</summary>
+/// <summary>What the translator tests build their cases from: the models requests name, request bodies read as the
+/// proxy reads them and translated, Bedrock stream events from their JSON payloads, JSON trees walked by path, and the
+/// check of a refused request.</summary>
 internal static class TranslatorFixtures
 {
+    /// <summary>A customer's aliases, as most cases name their models: gpt-4o (Nova Pro), gpt-4o-mini (Nova Lite),
+    /// gpt-3.5-turbo (Nova Micro), text-embedding-3-small (Titan Text Embeddings V2).</summary>
+    public static readonly ModelResolver Models = new(
+    [
+        new ModelAliasOptions { Alias = "gpt-4o", Model = "amazon.nova-pro-v1:0" },
+        new ModelAliasOptions { Alias = "gpt-4o-mini", Model = "amazon.nova-lite-v1:0" },
+        new ModelAliasOptions { Alias = "gpt-3.5-turbo", Model = "amazon.nova-micro-v1:0" },
+        new ModelAliasOptions { Alias = "text-embedding-3-small", Model = "amazon.titan-embed-text-v2:0" },
+    ], "us-east-1");
+
     /// <summary>The models Nova 2's features are tried on: Nova 2 Lite through its us. and global. profiles, Nova Pro, Nova Micro.</summary>
     public static readonly ModelResolver Nova2Models = new(
     [
@@ -22,9 +33,27 @@ internal static class TranslatorFixtures
         new ModelAliasOptions { Alias = "micro", Model = "amazon.nova-micro-v1:0" },
     ], "us-east-1");
 
-    /// <summary>A chat completion request body translated against <see cref="Nova2Models"/>.</summary>
-    public static ChatTranslation Nova2Chat(string json) => ChatRequestTranslator.Translate(
-        JsonBody.Parse(Encoding.UTF8.GetBytes(json), OpenAiJsonContext.Default.ChatCompletionRequest), Nova2Models);
+    /// <summary>A chat completion request body as the proxy reads it.</summary>
+    public static ChatCompletionRequest ChatRequest(string json) =>
+        JsonBody.Parse(Encoding.UTF8.GetBytes(json), OpenAiJsonContext.Default.ChatCompletionRequest);
+
+    /// <summary>A Responses request body as the proxy reads it, read as the chat completion it means.</summary>
+    public static ResponsesDraft ResponsesChat(string json) =>
+        ResponsesRequestTranslator.ToChat(JsonBody.Parse(Encoding.UTF8.GetBytes(json), OpenAiJsonContext.Default.ResponsesRequest));
+
+    /// <summary>A chat completion request body translated to Converse against <paramref name="models"/> (default
+    /// <see cref="Models"/>), no images fetched.</summary>
+    public static ChatTranslation Chat(string json, ModelResolver? models = null) =>
+        ChatRequestTranslator.Translate(ChatRequest(json), models ?? Models);
+
+    /// <summary>A Responses request body translated to Converse against <paramref name="models"/> (default
+    /// <see cref="Models"/>), no images fetched.</summary>
+    public static ResponsesTranslation Responses(string json, ModelResolver? models = null) =>
+        ResponsesRequestTranslator.ToConverse(ResponsesChat(json), models ?? Models);
+
+    /// <summary>A Converse request as the JSON it is sent as.</summary>
+    public static JsonNode ConverseJson(ConverseRequest request) =>
+        JsonNode.Parse(JsonSerializer.Serialize(request, BedrockJsonContext.Default.ConverseRequest))!;
 
     /// <summary>A ConverseStream event as the event-stream reader hands it over: its type and its JSON payload.</summary>
     public static ConverseStreamEvent Event(string type, string payload)
@@ -64,5 +93,16 @@ internal static class TranslatorFixtures
     {
         var node = Select(root, path);
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), node), $"{because}: got {node?.ToJsonString()}");
+    }
+
+    /// <summary>Asserts that <paramref name="translate"/> refuses the request with this status, param and code, a
+    /// message containing <paramref name="message"/> and the error type OpenAI gives that status; returns the error.</summary>
+    public static OpenAiError AssertRefused(Action translate, int status, string? param, string? code, string message)
+    {
+        var error = Assert.Throws<OpenAiException>(translate).Error;
+        Assert.Equal((status, param, code), (error.Status, error.Param, error.Code));
+        Assert.Contains(message, error.Message);
+        Assert.Equal(status >= 500 ? OpenAiError.ServerErrorType : OpenAiError.InvalidRequestType, error.Type);
+        return error;
     }
 }
