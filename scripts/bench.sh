@@ -10,7 +10,9 @@
 #               time), model 50 ms to first token and 400 tokens/s: time to first token and end of stream, p50/p99
 # and the peak RSS (VmHWM) of both processes over the whole run. Prints Markdown; writes nothing in the repository.
 #   scripts/bench.sh [--aot] [--reps 3] [--duration 10s] [--connections 64] [--rate 1000] [--streams 16]
-#                    [--only saturation,rate,stream] [--trace out.nettrace] [--perf out.folded]
+#                    [--only saturation,rate,stream] [--proxy-dir DIR] [--trace out.nettrace] [--perf out.folded]
+# --proxy-dir: run the proxy built there (BedrockNovaProxy.dll, or the bootstrap binary with --aot) instead of this tree's,
+#         to set another commit against the same floor in the same run (git worktree add ../base <rev>, then build it).
 # --trace: a dotnet-trace (sampled thread time) of the proxy at saturation, after the reps.
 # --perf: a CPU profile of the proxy at saturation with perf (kernel and native frames included, JIT frames named
 #         through the runtime's perf map), folded for scripts/bench/flamegraph.py.
@@ -18,7 +20,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-reps=3 duration=10s connections=64 rate=1000 streams=16 aot=false only=saturation,rate,stream trace='' perfout=''
+reps=3 duration=10s connections=64 rate=1000 streams=16 aot=false only=saturation,rate,stream trace='' perfout='' proxy_dir=''
 while [ $# -gt 0 ]; do
   case "$1" in
     --reps) reps=$2; shift 2 ;;
@@ -30,6 +32,7 @@ while [ $# -gt 0 ]; do
     --aot) aot=true; shift ;;
     --trace) trace=$(realpath -m "$2"); shift 2 ;;
     --perf) perfout=$(realpath -m "$2"); shift 2 ;;
+    --proxy-dir) proxy_dir=$(realpath "$2"); shift 2 ;;
     *) echo "bench: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -45,7 +48,9 @@ trap cleanup EXIT
 
 dotnet build emulators/bedrock -c Release -v q -nologo >/dev/null
 wants stream && dotnet build local -c Release -v q -nologo >/dev/null
-if [ "$aot" = true ]; then
+if [ -n "$proxy_dir" ]; then
+  if [ "$aot" = true ]; then proxy_cmd=("$proxy_dir/BedrockNovaProxy"); else proxy_cmd=(dotnet "$proxy_dir/BedrockNovaProxy.dll"); fi
+elif [ "$aot" = true ]; then
   dotnet publish service -c Release -r linux-x64 -p:PublishAot=true -o "$work/aot" -v q -nologo >/dev/null
   proxy_cmd=("$work/aot/BedrockNovaProxy")
 else

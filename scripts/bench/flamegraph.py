@@ -3,6 +3,7 @@
   perf script | flamegraph.py fold > profile.folded   one line per stack, root first: "a;b;c <samples>"
   flamegraph.py svg [title] < profile.folded > flame.svg
   flamegraph.py top [N] < profile.folded              the N frames with the most samples of their own
+  flamegraph.py categories < profile.folded            samples by what they were spent for (kernel time by who asked)
 Frame names are shortened for reading: .NET's tier tags, argument lists and generic instantiations go; a frame perf
 could not name is shown by its library. Plain Python, no dependencies."""
 import html
@@ -17,6 +18,8 @@ TIER = re.compile(r"\[(OptimizedTier1|Optimized|Tier0|Tier1|InstrumentedTier[A-Z
 def frame_name(symbol, dso):
     if symbol in ("[unknown]", ""):
         return "[" + dso.rsplit("/", 1)[-1] + "]"
+    if "kernel" in dso:
+        return symbol.split("+")[0] + " [k]"
     symbol = TIER.sub("", symbol)
     symbol = re.sub(r"\+0x[0-9a-f]+$", "", symbol)
     # "instance void [Assembly] Namespace.Type::Method(args)" -> "Namespace.Type::Method"
@@ -86,6 +89,39 @@ def svg(lines, title):
     print("\n".join(out))
 
 
+# Where a sample's CPU went: the first of these found walking from the sample's own frame towards the root. A
+# system call is charged to the library that made it (Kestrel's socket or HttpClient's), work in the runtime to the
+# code that asked for it.
+CATEGORIES = [
+    ("GC", re.compile(r"gc_heap|GCHeap|WKS::|SVR::|\bgc\w*::|memset")),
+    ("JIT", re.compile(r"libclrjit|\[libclrjit")),
+    ("SigV4 (proxy)", re.compile(r"SigV4Signer")),
+    ("Polly", re.compile(r"^Polly\.")),
+    ("JSON", re.compile(r"^System\.Text\.Json")),
+    ("Kestrel", re.compile(r"Microsoft\.AspNetCore\.Server\.Kestrel|Microsoft\.AspNetCore\.Connections")),
+    ("HttpClient", re.compile(r"^System\.Net\.Http")),
+    ("Sockets", re.compile(r"^System\.Net\.Sockets")),
+    ("Proxy code", re.compile(r"^BedrockNovaProxy\.")),
+    ("ASP.NET Core, hosting, logging", re.compile(r"^Microsoft\.(AspNetCore|Extensions)")),
+    ("Threads, tasks", re.compile(r"^System\.(Threading|Runtime\.CompilerServices)")),
+]
+
+
+def categories(lines):
+    by, total = defaultdict(int), 0
+    for line in lines:
+        stack, _, n = line.rstrip("\n").rpartition(" ")
+        if not stack:
+            continue
+        frames = stack.split(";")
+        kernel = frames[-1].endswith(" [k]")
+        name = next((c for f in reversed(frames) for c, rx in CATEGORIES if rx.search(f)), "other (runtime, libc)")
+        by[("kernel, for " if kernel else "") + name] += int(n)
+        total += int(n)
+    for name, n in sorted(by.items(), key=lambda kv: -kv[1]):
+        print(f"{n / max(total, 1):6.1%}  {name}")
+
+
 def top(lines, count):
     """Samples by the frame they were taken in (self time), and by its library or category: where the CPU went."""
     by_frame, total = defaultdict(int), 0
@@ -101,6 +137,8 @@ def top(lines, count):
 if __name__ == "__main__":
     if len(sys.argv) >= 2 and sys.argv[1] == "fold":
         fold(sys.stdin)
+    elif len(sys.argv) >= 2 and sys.argv[1] == "categories":
+        categories(sys.stdin)
     elif len(sys.argv) >= 2 and sys.argv[1] == "top":
         top(sys.stdin, int(sys.argv[2]) if len(sys.argv) > 2 else 30)
     elif len(sys.argv) >= 2 and sys.argv[1] == "svg":
