@@ -21,6 +21,15 @@ public static class ServiceDefaultsExtensions
             // Nor does a trace context leave it: HttpClient would otherwise add traceparent to every outgoing call
             // (the request's activity exists for log correlation), for a trace nobody collects.
             System.Diagnostics.DistributedContextPropagator.Current = System.Diagnostics.DistributedContextPropagator.CreateNoOutputPropagator();
+            // ASP.NET Core starts an activity per request (and HttpClient a child per call) whenever its hosting
+            // logger is on, only to correlate logs with a trace; the proxy's logs carry their request's ids
+            // (RequestId), and there is no trace. A configured level for the category still wins.
+            const string Hosting = "Microsoft.AspNetCore.Hosting.Diagnostics";
+            if (builder.Configuration[$"Logging:LogLevel:{Hosting}"] is null)
+            {
+                builder.Logging.AddFilter(Hosting, LogLevel.None);
+            }
+
             return builder;
         }
 
