@@ -51,11 +51,13 @@ public static class ProxyApp
         }
 
         services.AddSingleton(sp => new BedrockRuntimeClient(
-            CreateHttpClient(configuration),
+            new HttpMessageInvoker(CreateHandler(configuration)),
             new SigV4Signer(configuration.BedrockEndpoint, configuration.Region),
             sp.GetRequiredKeyedService<IAwsCredentialSource>(IAwsCredentialSource.Bedrock),
             sp.GetRequiredService<TimeProvider>(),
-            configuration.Options.Bedrock.RequestTimeout));
+            configuration.Options.Bedrock.RequestTimeout,
+            HttpVersion.Version20,
+            HttpVersionPolicy.RequestVersionOrLower));
         services.AddSingleton(sp => Auth.ApiKeys.From(configuration.Options.Auth, configuration.Models, sp.GetRequiredService<TimeProvider>()));
         AddLimits(services, configuration);
         services.AddSingleton<Upstream>();
@@ -155,10 +157,11 @@ public static class ProxyApp
     private static bool OnAws(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
         LambdaHosting.IsLambda(configuration) || !string.IsNullOrEmpty(configuration["ECS_CONTAINER_METADATA_URI_V4"]);
 
-    /// <summary>One pooled client for the process: keep-alive connections, recycled every few minutes so DNS changes
-    /// are seen; HTTP/2 where the endpoint offers it by ALPN (Bedrock does), many streams on one connection. Timeouts are
-    /// per call (BedrockRuntimeClient), not here. With a CA bundle, the endpoints' certificates must chain to it.</summary>
-    private static HttpClient CreateHttpClient(ProxyConfiguration configuration)
+    /// <summary>The connection pool of the process's AWS calls: keep-alive connections, recycled every few minutes so DNS
+    /// changes are seen; HTTP/2 where the endpoint offers it by ALPN (Bedrock does), many streams on one connection.
+    /// Timeouts are per call (BedrockRuntimeClient), not here. With a CA bundle, the endpoints' certificates must chain
+    /// to it.</summary>
+    private static SocketsHttpHandler CreateHandler(ProxyConfiguration configuration)
     {
         var handler = new SocketsHttpHandler
         {
@@ -173,17 +176,17 @@ public static class ProxyApp
             handler.SslOptions.CertificateChainPolicy = CaBundle.Policy(roots);
         }
 
-        return new HttpClient(handler)
-        {
-            Timeout = Timeout.InfiniteTimeSpan,
-            DefaultRequestVersion = HttpVersion.Version20,
-            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
-        };
+        return handler;
     }
 
     /// <summary>Hands AWS's STS client the proxy's HttpClient, whose TLS trusts the CA bundle only.</summary>
     private sealed class TrustingHttpClientFactory(ProxyConfiguration configuration) : Amazon.Runtime.HttpClientFactory
     {
-        public override HttpClient CreateHttpClient(Amazon.Runtime.IClientConfig clientConfig) => ProxyApp.CreateHttpClient(configuration);
+        public override HttpClient CreateHttpClient(Amazon.Runtime.IClientConfig clientConfig) => new(CreateHandler(configuration))
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+            DefaultRequestVersion = HttpVersion.Version20,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+        };
     }
 }

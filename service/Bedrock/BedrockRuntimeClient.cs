@@ -11,7 +11,11 @@ namespace BedrockNovaProxy.Bedrock;
 /// pooled keep-alive connections. Cancellation flows through: when the caller's token fires (a client hung up)
 /// the upstream request is aborted. Errors surface as <see cref="BedrockException"/> (Bedrock said no) or
 /// <see cref="BedrockTransportException"/> (Bedrock was unreachable or too slow).</summary>
-public sealed class BedrockRuntimeClient(HttpClient http, SigV4Signer signer, IAwsCredentialSource credentials, TimeProvider time, TimeSpan requestTimeout)
+/// <param name="http">The pooled handler, called directly: HttpClient's own layer (a linked token source per call for
+/// its timeout, which is infinite here) does nothing the proxy needs.</param>
+/// <param name="version">HTTP/2 where the endpoint offers it by ALPN (Bedrock does), else HTTP/1.1.</param>
+public sealed class BedrockRuntimeClient(HttpMessageInvoker http, SigV4Signer signer, IAwsCredentialSource credentials, TimeProvider time, TimeSpan requestTimeout,
+    Version version, HttpVersionPolicy versionPolicy)
 {
     private const string Json = "application/json";
     private const int MaxErrorBodyBytes = 64 * 1024;
@@ -47,8 +51,8 @@ public sealed class BedrockRuntimeClient(HttpClient http, SigV4Signer signer, IA
     {
         try
         {
-            using var message = new HttpRequestMessage(HttpMethod.Head, Endpoint) { Version = http.DefaultRequestVersion, VersionPolicy = http.DefaultVersionPolicy };
-            using var response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            using var message = new HttpRequestMessage(HttpMethod.Head, Endpoint) { Version = version, VersionPolicy = versionPolicy };
+            using var response = await http.SendAsync(message, cancellationToken).ConfigureAwait(false);
             return null;
         }
         catch (HttpRequestException e)
@@ -63,23 +67,20 @@ public sealed class BedrockRuntimeClient(HttpClient http, SigV4Signer signer, IA
 
     private async Task<UpstreamCall> SendAsync(string resourcePath, string modelId, byte[] body, string contentType, CancellationToken cancellationToken, string? accept = null)
     {
-        // One deadline for the whole call, stream included; the caller's token stays distinguishable from it.
-        var deadline = new CancellationTokenSource(requestTimeout, time);
-        var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        var call = new UpstreamCall(deadline, linked, cancellationToken);
+        // One deadline for the whole call, stream included, on one token source that the caller's token also cancels:
+        // the two stay apart because the caller's own token says whether it was the caller.
+        var call = new UpstreamCall(new CancellationTokenSource(requestTimeout, time), cancellationToken);
         try
         {
-            var creds = await credentials.GetAsync(linked.Token).ConfigureAwait(false);
+            var creds = await credentials.GetAsync(call.Token).ConfigureAwait(false);
             var signed = signer.Sign(resourcePath, modelId, body, contentType, creds, time.GetUtcNow().UtcDateTime, accept);
             using var message = signed.ToHttpRequest(body);
-            // A message carries its own version (1.1 unless told): the client's default (HTTP/2 where offered) applies
-            // only to the requests HttpClient builds itself.
-            (message.Version, message.VersionPolicy) = (http.DefaultRequestVersion, http.DefaultVersionPolicy);
+            (message.Version, message.VersionPolicy) = (version, versionPolicy);
 
-            call.Response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            call.Response = await http.SendAsync(message, call.Token).ConfigureAwait(false);
             if (call.Response.StatusCode != HttpStatusCode.OK)
             {
-                throw await ReadErrorAsync(call.Response, linked.Token).ConfigureAwait(false);
+                throw await ReadErrorAsync(call.Response, call.Token).ConfigureAwait(false);
             }
 
             return call;
@@ -127,18 +128,31 @@ public sealed class BedrockRuntimeClient(HttpClient http, SigV4Signer signer, IA
         return buffer.ToArray();
     }
 
-    /// <summary>One upstream request: its response and the tokens that bound it.</summary>
-    internal sealed class UpstreamCall(CancellationTokenSource deadline, CancellationTokenSource linked, CancellationToken caller) : IDisposable
+    /// <summary>One upstream request: its response and the token that bounds it (the call's deadline, or the caller's
+    /// token).</summary>
+    internal sealed class UpstreamCall : IDisposable
     {
-        public HttpResponseMessage Response { get; set; } = null!;
-        public CancellationToken Token => linked.Token;
+        private readonly CancellationTokenSource _deadline;
+        private readonly CancellationToken _caller;
+        private readonly CancellationTokenRegistration _link;
 
+        public UpstreamCall(CancellationTokenSource deadline, CancellationToken caller)
+        {
+            (_deadline, _caller) = (deadline, caller);
+            _link = caller.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), deadline);
+        }
+
+        public HttpResponseMessage Response { get; set; } = null!;
+        public CancellationToken Token => _deadline.Token;
+
+        /// <summary>The whole body, then read at once: Bedrock answers with its Content-Length, and a body in hand is
+        /// read without the asynchronous reader's machinery.</summary>
         public async Task<T> ReadJsonAsync<T>(JsonTypeInfo<T> typeInfo)
         {
             try
             {
-                await using var body = await Response.Content.ReadAsStreamAsync(Token).ConfigureAwait(false);
-                return await JsonSerializer.DeserializeAsync(body, typeInfo, Token).ConfigureAwait(false)
+                var body = await Response.Content.ReadAsByteArrayAsync(Token).ConfigureAwait(false);
+                return (body.Length > 0 ? JsonSerializer.Deserialize(body, typeInfo) : default)
                     ?? throw new BedrockTransportException("Amazon Bedrock answered with an empty body.", timedOut: false);
             }
             catch (Exception e)
@@ -164,8 +178,8 @@ public sealed class BedrockRuntimeClient(HttpClient http, SigV4Signer signer, IA
         public Exception Translate(Exception e) => e switch
         {
             BedrockException or BedrockTransportException or EventStreamFormatException => e,
-            OperationCanceledException when caller.IsCancellationRequested => new OperationCanceledException(caller),
-            OperationCanceledException when deadline.IsCancellationRequested =>
+            OperationCanceledException when _caller.IsCancellationRequested => new OperationCanceledException(_caller),
+            OperationCanceledException when _deadline.IsCancellationRequested =>
                 new BedrockTransportException("Amazon Bedrock did not answer before the request timeout.", timedOut: true, e),
             HttpRequestException or IOException or JsonException =>
                 new BedrockTransportException($"Amazon Bedrock could not be reached: {e.Message}", timedOut: false, e),
@@ -177,8 +191,8 @@ public sealed class BedrockRuntimeClient(HttpClient http, SigV4Signer signer, IA
         public void Dispose()
         {
             Response?.Dispose();
-            linked.Dispose();
-            deadline.Dispose();
+            _link.Dispose();
+            _deadline.Dispose();
         }
     }
 }

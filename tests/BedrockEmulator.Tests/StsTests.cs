@@ -223,7 +223,7 @@ public sealed class StsEndpointTests : IAsyncLifetime
 
     private BedrockNovaProxy.Bedrock.BedrockRuntimeClient Bedrock(ImmutableCredentials credentials) =>
         new(_http, new ServiceSigner(Url, LocalCredentials.Region), new BedrockNovaProxy.Aws.StaticAwsCredentialSource(credentials.AccessKey, credentials.SecretKey, credentials.Token),
-            _clock, TimeSpan.FromMinutes(1));
+            _clock, TimeSpan.FromMinutes(1), System.Net.HttpVersion.Version11, HttpVersionPolicy.RequestVersionOrLower);
 
     private static BedrockNovaProxy.Bedrock.ConverseRequest Hello => new()
     {
