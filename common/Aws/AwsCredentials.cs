@@ -15,14 +15,28 @@ public interface IAwsCredentialSource
 }
 
 /// <summary>AWSSDK.Core's default chain: environment, web identity (IRSA), shared profile, ECS container and EC2
-/// instance credentials. The resolved provider caches and refreshes temporary credentials itself.</summary>
-public sealed class DefaultAwsCredentialSource : IAwsCredentialSource
+/// instance credentials. The resolved provider caches and refreshes temporary credentials itself (minutes before they
+/// expire); what it answered is reused for a second, so that a busy proxy does not ask it anew (the environment's
+/// provider reads the variables and builds new credentials on every call) for each request.</summary>
+public sealed class DefaultAwsCredentialSource(TimeProvider time) : IAwsCredentialSource
 {
+    private static readonly TimeSpan Reuse = TimeSpan.FromSeconds(1);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private AWSCredentials? _provider;
+    private Answer? _last;
+
+    public DefaultAwsCredentialSource()
+        : this(TimeProvider.System)
+    {
+    }
 
     public async ValueTask<ImmutableCredentials> GetAsync(CancellationToken cancellationToken)
     {
+        if (_last is { } last && time.GetElapsedTime(last.At) < Reuse)
+        {
+            return last.Credentials;
+        }
+
         var provider = _provider;
         if (provider is null)
         {
@@ -37,8 +51,12 @@ public sealed class DefaultAwsCredentialSource : IAwsCredentialSource
             }
         }
 
-        return await provider.GetCredentialsAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        var credentials = await provider.GetCredentialsAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        _last = new Answer(credentials, time.GetTimestamp());
+        return credentials;
     }
+
+    private sealed record Answer(ImmutableCredentials Credentials, long At);
 }
 
 /// <summary>Fixed credentials (the local emulators' test keys, or keys a test chooses).</summary>
