@@ -41,8 +41,13 @@ public sealed class ImageFetcher
     /// <returns>Whether any image was fetched.</returns>
     public async Task<bool> InlineAsync(ChatCompletionRequest request, CancellationToken cancellationToken)
     {
+        if (!Enabled)
+        {
+            return false;
+        }
+
         var urls = ImageUrls.Remote(request.Messages).ToList();
-        if (urls.Count == 0 || !Enabled)
+        if (urls.Count == 0)
         {
             return false;
         }

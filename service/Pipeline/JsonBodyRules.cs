@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -91,10 +92,10 @@ public static class JsonBodyRules
     {
         if (reader.TokenType == JsonTokenType.String)
         {
-            return Text(ref reader) switch
+            return Clean(ref reader) switch
             {
                 null => ("not valid Unicode (a lone surrogate or invalid UTF-8)", "invalid_unicode"),
-                var text when text.Contains('\0', StringComparison.Ordinal) => ("the character U+0000 is not allowed", "invalid_unicode"),
+                false => ("the character U+0000 is not allowed", "invalid_unicode"),
                 _ => null,
             };
         }
@@ -105,6 +106,36 @@ public static class JsonBodyRules
     }
 
     /// <summary>The string or name, or null when it is not valid Unicode.</summary>
+    /// <summary>Whether a string value is free of U+0000, or null when it is not valid Unicode; read where it lies, or
+    /// unescaped into a buffer of its own, never into a string.</summary>
+    private static bool? Clean(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            return Utf8.IsValid(reader.ValueSpan) ? !reader.ValueSpan.Contains((byte)0) : null;
+        }
+
+        // Unescaped text is never longer than its escaped form.
+        var rented = reader.ValueSpan.Length > 256 ? ArrayPool<char>.Shared.Rent(reader.ValueSpan.Length) : null;
+        try
+        {
+            var text = rented is null ? stackalloc char[256] : rented.AsSpan();
+            var length = reader.CopyString(text);
+            return !text[..length].Contains('\0');
+        }
+        catch (InvalidOperationException)
+        {
+            return null; // an escaped lone surrogate, or invalid UTF-8 around the escapes
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+        }
+    }
+
     private static string? Text(ref Utf8JsonReader reader)
     {
         if (!reader.ValueIsEscaped)
