@@ -101,17 +101,53 @@ public sealed class LocalSystem : IAsyncDisposable
     }
 }
 
+/// <summary>The EMF lines the proxy writes. A request's line is written once its answer has left (the client may have it
+/// first), so the tests wait for it: each write wakes the waiters, at most <see cref="Patience"/>.</summary>
 public sealed class CapturedMetrics : BedrockNovaProxy.Telemetry.IMetricsSink
 {
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+    private TaskCompletionSource _written = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public void Write(string @namespace, BedrockNovaProxy.Telemetry.MetricsRecord record) => _lines.Enqueue(BedrockNovaProxy.Telemetry.Emf.Line(@namespace, record));
+    public void Write(string @namespace, BedrockNovaProxy.Telemetry.MetricsRecord record)
+    {
+        _lines.Enqueue(BedrockNovaProxy.Telemetry.Emf.Line(@namespace, record));
+        Interlocked.Exchange(ref _written, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
 
-    /// <summary>The line written for the request with this id (the x-request-id of its answer), if any.</summary>
-    public System.Text.Json.JsonElement? For(string requestId) => _lines
-        .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)
-        .Cast<System.Text.Json.JsonElement?>()
-        .FirstOrDefault(e => e!.Value.GetProperty("RequestId").GetString() == requestId);
+    /// <summary>The line of the request with this id (the x-request-id of its answer), once written.</summary>
+    public Task<System.Text.Json.JsonElement> ForAsync(string requestId) =>
+        UntilAsync(() => _lines
+            .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)
+            .Cast<System.Text.Json.JsonElement?>()
+            .FirstOrDefault(e => e!.Value.GetProperty("RequestId").GetString() == requestId), $"the EMF line of request {requestId}");
+
+    /// <summary>Once <paramref name="count"/> lines are written: every API request writes one, after all else it logs.</summary>
+    public Task CountAsync(int count) => UntilAsync(() => _lines.Count >= count ? true : (bool?)null, $"{count} EMF lines");
+
+    private async Task<T> UntilAsync<T>(Func<T?> probe, string what)
+        where T : struct
+    {
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        patience.CancelAfter(Patience);
+        while (true)
+        {
+            var written = _written.Task;
+            if (probe() is { } found)
+            {
+                return found;
+            }
+
+            try
+            {
+                await written.WaitAsync(patience.Token);
+            }
+            catch (OperationCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
+            {
+                throw new Xunit.Sdk.XunitException($"No {what} within {Patience.TotalSeconds} s ({_lines.Count} lines written).");
+            }
+        }
+    }
 }
 
 /// <summary>One running system per hosting mode, shared by the whole test assembly (started on first use).</summary>

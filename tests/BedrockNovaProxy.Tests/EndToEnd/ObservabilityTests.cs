@@ -55,6 +55,7 @@ public class ObservabilityTests(LocalSystems systems) : EndToEndTest
         using var response = await system.Http.PostAsync("v1/chat/completions", JsonText("""{"model":"gpt-4o","messages":[{"role":"user","content":"a secret prompt"}]}"""), Ct);
 
         var id = response.Headers.GetValues("x-request-id").Single();
+        await system.Metrics.ForAsync(id); // written after the log line, once the answer has left
         var line = Assert.Single(logs.Lines, l => l.Message.StartsWith("POST /v1/chat/completions answered 200", StringComparison.Ordinal));
         Assert.Equal(id, line.Scope["RequestId"]);
         Assert.Contains("(chat.completions, gpt-4o, 3 input and 6 output tokens)", line.Message);

@@ -49,6 +49,7 @@ public class PromptLogTests : EndToEndTest
         await using var _ = system;
 
         await ChatAsync(system, marker);
+        await system.Metrics.CountAsync(3); // the three requests are done: their prompts are logged before their EMF lines
 
         var everything = logs.Everything;
         Assert.Contains("POST /v1/chat/completions answered 200", everything, StringComparison.Ordinal); // the capture works
@@ -68,6 +69,7 @@ public class PromptLogTests : EndToEndTest
         await using var _ = system;
 
         await ChatAsync(system, marker);
+        await system.Metrics.CountAsync(3); // the three requests are done: their prompts are logged before their EMF lines
 
         var entries = logs.Lines.Where(l => l.Category == PromptLog.Category).ToList();
         var prompts = entries.Where(e => e.State.ContainsKey("Messages")).Select(e => (string)e.State["Messages"]!).ToList();
@@ -111,6 +113,8 @@ public class PromptLogTests : EndToEndTest
             await foreach (var update in await client.CreateResponseStreamingAsync(streamed, Ct))
             {
             }
+
+            await system.Metrics.CountAsync(2);
 
             var entries = logs.Lines.Where(l => l.Category == PromptLog.Category).ToList();
             if (!logPrompts)

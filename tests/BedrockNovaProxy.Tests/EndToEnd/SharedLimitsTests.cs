@@ -220,8 +220,8 @@ public sealed class SharedLimitsTests : EndToEndTest, IAsyncDisposable
         Assert.All(systems, s => Assert.True(s.ProxyServices.GetRequiredService<LimitsMetrics>().Failures > 0));
         // Each such request says so in its EMF line (the LimitsStoreAlarm reads it).
         var refusal = during[5..].First(r => r.StatusCode == HttpStatusCode.ServiceUnavailable);
-        var line = refusing[0].Metrics.For(refusal.Headers.GetValues("x-request-id").Single());
-        Assert.Equal(1, line!.Value.GetProperty("LimitsStoreDegraded").GetInt32());
+        var line = await refusing[0].Metrics.ForAsync(refusal.Headers.GetValues("x-request-id").Single());
+        Assert.Equal(1, line.GetProperty("LimitsStoreDegraded").GetInt32());
 
         // Per process, the serving instance holds the whole limit alone: 20 in the minute, then 429.
         var rest = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => ChatAsync(serving[0])));
