@@ -22,8 +22,7 @@ public class AuthTests(LocalSystems systems) : EndToEndTest
         return request;
     }
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Requires_a_known_key_everywhere_but_the_health_probes(Hosting hosting)
     {
         var system = await systems.GetAsync(hosting);
@@ -43,8 +42,7 @@ public class AuthTests(LocalSystems systems) : EndToEndTest
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
     }
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Limits_a_key_to_its_models_and_its_requests_per_minute(Hosting hosting)
     {
         var system = await systems.GetAsync(hosting);

@@ -13,8 +13,7 @@ public class BuiltInToolsTests(LocalSystems systems) : EndToEndTest
 {
     private const string Answer = "From the web: Hello is explained on docs.example.com.";
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Web_search_options_ground_the_answer_with_url_citations_streamed_or_not(Hosting hosting)
     {
         var system = await systems.GetAsync(hosting);
@@ -38,8 +37,7 @@ public class BuiltInToolsTests(LocalSystems systems) : EndToEndTest
         Assert.Equal("""{"type":"url_citation","url_citation":{"url":"https://docs.example.com/search/hello","title":"About Hello","start_index":14,"end_index":53}}""", streamed.GetRawText());
     }
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task The_web_search_tool_is_a_web_search_call_and_annotated_output_text(Hosting hosting)
     {
         var system = await systems.GetAsync(hosting);
@@ -83,8 +81,7 @@ public class BuiltInToolsTests(LocalSystems systems) : EndToEndTest
         Assert.Equal("You said: Thanks", Assert.IsAssignableFrom<MessageResponseItem>(Assert.Single(followUp.OutputItems)).Content[0].Text);
     }
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task The_code_interpreter_tool_is_a_code_interpreter_call_with_code_logs_and_status(Hosting hosting)
     {
         var system = await systems.GetAsync(hosting);
@@ -124,8 +121,7 @@ public class BuiltInToolsTests(LocalSystems systems) : EndToEndTest
         Assert.Equal("six times seven\n", Assert.IsType<CodeInterpreterCallLogsOutput>(Assert.Single(streamed.Outputs)).Logs);
     }
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task A_model_without_the_tool_is_a_400_naming_the_field(Hosting hosting)
     {
         var system = await systems.GetAsync(hosting);

@@ -14,8 +14,7 @@ public class ChatTests(LocalSystems systems) : EndToEndTest
     private async Task<ChatClient> Chat(Hosting hosting, string model = "gpt-4o") =>
         (await systems.GetAsync(hosting)).OpenAi.GetChatClient(model);
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Completes_a_chat_through_an_alias(Hosting hosting)
     {
         var chat = await Chat(hosting);
@@ -34,8 +33,7 @@ public class ChatTests(LocalSystems systems) : EndToEndTest
         Assert.Equal(10, completion.Usage.TotalTokenCount);
     }
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Honours_max_tokens_and_stop_sequences(Hosting hosting)
     {
         var chat = await Chat(hosting, "gpt-4o-mini");
@@ -49,8 +47,7 @@ public class ChatTests(LocalSystems systems) : EndToEndTest
         Assert.Equal(("You said: one two three ", ChatFinishReason.Stop), (stopped.Content[0].Text, stopped.FinishReason));
     }
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Streams_content_then_finish_reason_then_usage(Hosting hosting)
     {
         var chat = await Chat(hosting);
@@ -73,8 +70,7 @@ public class ChatTests(LocalSystems systems) : EndToEndTest
         Assert.Single(updates.Select(u => u.CompletionId).Distinct());
     }
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Runs_a_full_tool_round_trip(Hosting hosting)
     {
         var chat = await Chat(hosting);
@@ -97,8 +93,7 @@ public class ChatTests(LocalSystems systems) : EndToEndTest
         Assert.Equal("""Tool results: get_weather returned {"temperature":21,"unit":"celsius"}""", answer.Content[0].Text);
     }
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Streams_tool_calls_with_index_id_name_and_argument_fragments(Hosting hosting)
     {
         var chat = await Chat(hosting);
@@ -125,8 +120,7 @@ public class ChatTests(LocalSystems systems) : EndToEndTest
         Assert.Equal("""{"city":"Oslo","unit":"fahrenheit"}""", arguments);
     }
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Sends_images_as_data_urls(Hosting hosting)
     {
         var chat = await Chat(hosting);
@@ -138,8 +132,7 @@ public class ChatTests(LocalSystems systems) : EndToEndTest
         Assert.Equal($"You said: What is this? I see 1 image: png ({Samples.Png.Length} bytes).", completion.Content[0].Text);
     }
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Sends_documents_as_file_parts(Hosting hosting)
     {
         var chat = await Chat(hosting);
@@ -155,8 +148,7 @@ public class ChatTests(LocalSystems systems) : EndToEndTest
         Assert.Equal($"You said: Summarise I read 1 document: Q3 report (pdf, {pdf.Length} bytes).", completion.Content[0].Text);
     }
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Returns_json_schema_answers_as_message_content(Hosting hosting)
     {
         var chat = await Chat(hosting);
@@ -174,8 +166,7 @@ public class ChatTests(LocalSystems systems) : EndToEndTest
         Assert.Equal(JsonValueKind.Array, json.RootElement.GetProperty("tags").ValueKind);
     }
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Streams_json_schema_answers_as_content(Hosting hosting)
     {
         var chat = await Chat(hosting);
@@ -195,8 +186,7 @@ public class ChatTests(LocalSystems systems) : EndToEndTest
         Assert.Equal(ChatFinishReason.Stop, finish);
     }
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Reports_cached_prompt_tokens(Hosting hosting)
     {
         var chat = await Chat(hosting);
@@ -207,8 +197,7 @@ public class ChatTests(LocalSystems systems) : EndToEndTest
         Assert.Equal(completion.Usage.InputTokenCount + completion.Usage.OutputTokenCount, completion.Usage.TotalTokenCount);
     }
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Maps_content_filtering_to_content_filter(Hosting hosting)
     {
         var chat = await Chat(hosting);
@@ -218,8 +207,7 @@ public class ChatTests(LocalSystems systems) : EndToEndTest
         Assert.Equal(ChatFinishReason.ContentFilter, completion.FinishReason);
     }
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Reasons_on_nova_2_when_asked_and_refuses_elsewhere(Hosting hosting)
     {
 #pragma warning disable OPENAI001 // the SDK marks reasoning_effort as evaluation-only; it is what clients send
@@ -247,8 +235,7 @@ public class ChatTests(LocalSystems systems) : EndToEndTest
         Assert.Equal(400, refused.Status);
     }
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Streams_several_tool_calls_in_one_turn_indexed_as_openai_does(Hosting hosting)
     {
         var chat = await Chat(hosting);

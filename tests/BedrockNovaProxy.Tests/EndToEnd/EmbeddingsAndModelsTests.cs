@@ -4,8 +4,7 @@ namespace BedrockNovaProxy.Tests.EndToEnd;
 
 public class EmbeddingsAndModelsTests(LocalSystems systems) : EndToEndTest
 {
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Embeds_a_batch_with_dimensions(Hosting hosting)
     {
         var system = await systems.GetAsync(hosting);
@@ -27,8 +26,7 @@ public class EmbeddingsAndModelsTests(LocalSystems systems) : EndToEndTest
         Assert.Equal(6, result.Usage.InputTokenCount);
     }
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Embeds_with_nova_multimodal_embeddings_chosen_by_alias(Hosting hosting)
     {
         var embeddings = (await systems.GetAsync(hosting)).OpenAi.GetEmbeddingClient("nova-embed");
@@ -44,8 +42,7 @@ public class EmbeddingsAndModelsTests(LocalSystems systems) : EndToEndTest
         Assert.Equal(400, wrongSize.Status);
     }
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Gives_the_same_vector_as_float_and_as_base64(Hosting hosting)
     {
         var system = await systems.GetAsync(hosting);
@@ -59,8 +56,7 @@ public class EmbeddingsAndModelsTests(LocalSystems systems) : EndToEndTest
         Assert.Equal(floats, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes).ToArray());
     }
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Lists_aliases_and_nova_models(Hosting hosting)
     {
         var system = await systems.GetAsync(hosting);
@@ -78,8 +74,7 @@ public class EmbeddingsAndModelsTests(LocalSystems systems) : EndToEndTest
         Assert.Equal(404, missing.Status);
     }
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Answers_health_and_readiness(Hosting hosting)
     {
         var system = await systems.GetAsync(hosting);

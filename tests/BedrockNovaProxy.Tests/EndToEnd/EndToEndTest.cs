@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Xunit.v3;
 
 namespace BedrockNovaProxy.Tests.EndToEnd;
 
@@ -8,7 +9,7 @@ namespace BedrockNovaProxy.Tests.EndToEnd;
 /// <see cref="LocalSystems"/> in their constructor; the others start their own <see cref="LocalSystem"/>.</summary>
 public abstract class EndToEndTest
 {
-    /// <summary>Every hosting mode: a theory over these runs once in each.</summary>
+    /// <summary>Every hosting mode: a theory over these runs once in each (<see cref="EveryHostingAttribute"/>).</summary>
     public static TheoryData<Hosting> Hostings => new(Enum.GetValues<Hosting>());
 
     /// <summary>The running test's cancellation token.</summary>
@@ -20,4 +21,11 @@ public abstract class EndToEndTest
     /// <summary>A response's body, parsed as JSON.</summary>
     protected static async Task<JsonDocument> Body(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+}
+
+/// <summary>[Theory, EveryHosting]: the theory runs once in each hosting mode, its one parameter the
+/// <see cref="Hosting"/>.</summary>
+public sealed class EveryHostingAttribute : MemberDataAttributeBase
+{
+    public EveryHostingAttribute() : base(nameof(EndToEndTest.Hostings), []) => MemberType = typeof(EndToEndTest);
 }

@@ -81,8 +81,7 @@ public class ErrorTests(LocalSystems systems) : EndToEndTest
         Assert.True(error.GetProperty("message").GetString()!.Contains(message, StringComparison.OrdinalIgnoreCase), $"{name}: {error}");
     }
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Refuses_an_oversized_body_with_413(Hosting hosting)
     {
         var system = await systems.GetAsync(hosting);
@@ -96,8 +95,7 @@ public class ErrorTests(LocalSystems systems) : EndToEndTest
         await AssertError(response, 413, "invalid_request_error", null, null);
     }
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Answers_unknown_paths_and_methods_in_openai_shape(Hosting hosting)
     {
         var system = await systems.GetAsync(hosting);
@@ -109,8 +107,7 @@ public class ErrorTests(LocalSystems systems) : EndToEndTest
         await AssertError(wrongMethod, 405, "invalid_request_error", null, null);
     }
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Ends_a_stream_with_a_readable_error_event_when_bedrock_fails_midway(Hosting hosting)
     {
         var system = await systems.GetAsync(hosting);

@@ -60,8 +60,7 @@ public class LimitsTests(LocalSystems systems) : EndToEndTest
         Assert.Contains(message, error.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Answers_a_request_at_every_limit(Hosting hosting)
     {
         var chat = (await systems.GetAsync(hosting)).OpenAi.GetChatClient("gpt-4o");
@@ -73,8 +72,7 @@ public class LimitsTests(LocalSystems systems) : EndToEndTest
     }
 
     /// <summary>/v1/responses is checked by the same limits, and its errors name the fields its client sent.</summary>
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Refuses_a_responses_request_over_a_limit_in_its_own_field_names(Hosting hosting)
     {
         var system = await systems.GetAsync(hosting);

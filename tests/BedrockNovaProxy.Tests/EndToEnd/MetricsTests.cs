@@ -5,8 +5,7 @@ namespace BedrockNovaProxy.Tests.EndToEnd;
 /// <summary>The CloudWatch EMF line each request leaves, through every hosting mode.</summary>
 public class MetricsTests(LocalSystems systems) : EndToEndTest
 {
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Writes_one_emf_record_per_request_with_tokens_cost_and_time_to_first_token(Hosting hosting)
     {
         var system = await systems.GetAsync(hosting);

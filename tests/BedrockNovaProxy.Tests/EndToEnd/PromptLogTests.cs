@@ -27,29 +27,38 @@ public class PromptLogTests : EndToEndTest
         return (system, logs, "zebra" + Guid.NewGuid().ToString("N")[..8]);
     }
 
-    /// <summary>A plain, a streamed (with an image) and a failing chat, each carrying the marker, a key and an address.</summary>
-    private static async Task ChatAsync(LocalSystem system, string marker)
+    /// <summary>A system started as <see cref="StartAsync"/> starts it, after a plain, a streamed (with an image) and a
+    /// failing chat, each carrying the marker, a key and an address, are done (their prompts are logged before their EMF
+    /// lines).</summary>
+    private static async Task<(LocalSystem System, CapturingLoggerProvider Logs, string Marker)> ChattedAsync(Hosting hosting, bool logPrompts)
     {
-        var chat = system.OpenAi.GetChatClient("gpt-4o");
-        await chat.CompleteChatAsync([new SystemChatMessage($"{marker} system"), new UserChatMessage($"{marker} plain, my key is {Key}, mail {Email}")], cancellationToken: Ct);
-        await foreach (var _ in chat.CompleteChatStreamingAsync(
-            [new UserChatMessage(ChatMessageContentPart.CreateTextPart($"{marker} streamed, key {Key}"), ChatMessageContentPart.CreateImagePart(BinaryData.FromBytes(Samples.Png), "image/png"))],
-            cancellationToken: Ct))
+        var (system, logs, marker) = await StartAsync(hosting, logPrompts);
+        try
         {
-        }
+            var chat = system.OpenAi.GetChatClient("gpt-4o");
+            await chat.CompleteChatAsync([new SystemChatMessage($"{marker} system"), new UserChatMessage($"{marker} plain, my key is {Key}, mail {Email}")], cancellationToken: Ct);
+            await foreach (var _ in chat.CompleteChatStreamingAsync(
+                [new UserChatMessage(ChatMessageContentPart.CreateTextPart($"{marker} streamed, key {Key}"), ChatMessageContentPart.CreateImagePart(BinaryData.FromBytes(Samples.Png), "image/png"))],
+                cancellationToken: Ct))
+            {
+            }
 
-        await Assert.ThrowsAsync<System.ClientModel.ClientResultException>(() => chat.CompleteChatAsync([new UserChatMessage($"[[fault:internal]] {marker} failing {Key}")], cancellationToken: Ct));
+            await Assert.ThrowsAsync<System.ClientModel.ClientResultException>(() => chat.CompleteChatAsync([new UserChatMessage($"[[fault:internal]] {marker} failing {Key}")], cancellationToken: Ct));
+            await system.Metrics.CountAsync(3);
+            return (system, logs, marker);
+        }
+        catch
+        {
+            await system.DisposeAsync();
+            throw;
+        }
     }
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Logs_nothing_of_a_prompt_or_an_answer_by_default(Hosting hosting)
     {
-        var (system, logs, marker) = await StartAsync(hosting, logPrompts: false);
+        var (system, logs, marker) = await ChattedAsync(hosting, logPrompts: false);
         await using var _ = system;
-
-        await ChatAsync(system, marker);
-        await system.Metrics.CountAsync(3); // the three requests are done: their prompts are logged before their EMF lines
 
         var everything = logs.Everything;
         Assert.Contains("POST /v1/chat/completions answered 200", everything, StringComparison.Ordinal); // the capture works
@@ -61,15 +70,11 @@ public class PromptLogTests : EndToEndTest
         Assert.DoesNotContain(logs.Lines, l => l.Category == PromptLog.Category);
     }
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Logs_redacted_prompts_and_answers_when_asked(Hosting hosting)
     {
-        var (system, logs, marker) = await StartAsync(hosting, logPrompts: true);
+        var (system, logs, marker) = await ChattedAsync(hosting, logPrompts: true);
         await using var _ = system;
-
-        await ChatAsync(system, marker);
-        await system.Metrics.CountAsync(3); // the three requests are done: their prompts are logged before their EMF lines
 
         var entries = logs.Lines.Where(l => l.Category == PromptLog.Category).ToList();
         var prompts = entries.Where(e => e.State.ContainsKey("Messages")).Select(e => (string)e.State["Messages"]!).ToList();
@@ -96,8 +101,7 @@ public class PromptLogTests : EndToEndTest
         }
     }
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task The_responses_api_logs_redacted_prompts_and_answers_only_when_asked(Hosting hosting)
     {
         foreach (var logPrompts in new[] { false, true })

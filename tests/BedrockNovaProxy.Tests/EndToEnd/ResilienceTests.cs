@@ -8,8 +8,7 @@ namespace BedrockNovaProxy.Tests.EndToEnd;
 /// given a rest by its circuit breaker.</summary>
 public class ResilienceTests(LocalSystems systems) : EndToEndTest
 {
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Retries_a_throttled_or_unavailable_call_and_answers(Hosting hosting)
     {
         var chat = (await systems.GetAsync(hosting)).OpenAi.GetChatClient("gpt-4o");

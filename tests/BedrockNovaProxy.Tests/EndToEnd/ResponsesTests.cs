@@ -44,8 +44,7 @@ public class ResponsesTests(LocalSystems systems) : EndToEndTest
         return updates;
     }
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Answers_text_with_instructions_and_usage(Hosting hosting)
     {
         var client = await Client(hosting);
@@ -66,8 +65,7 @@ public class ResponsesTests(LocalSystems systems) : EndToEndTest
         Assert.Null(response.Error);
     }
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Carries_a_multi_turn_history_sent_back_as_input_items(Hosting hosting)
     {
         var client = await Client(hosting);
@@ -83,8 +81,7 @@ public class ResponsesTests(LocalSystems systems) : EndToEndTest
         Assert.Equal(11, second.Usage.InputTokenCount);
     }
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Runs_a_function_tool_round_trip(Hosting hosting)
     {
         var client = await Client(hosting);
@@ -108,8 +105,7 @@ public class ResponsesTests(LocalSystems systems) : EndToEndTest
         Assert.DoesNotContain(answer.OutputItems, i => i is FunctionCallResponseItem);
     }
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Streams_text_that_the_sdk_assembles_from_its_updates(Hosting hosting)
     {
         var updates = await StreamAsync(await Client(hosting), Options("gpt-4o", ResponseItem.CreateUserMessageItem("stream this please")));
@@ -128,8 +124,7 @@ public class ResponsesTests(LocalSystems systems) : EndToEndTest
         Assert.Equal(completed.Id, ((StreamingResponseCreatedUpdate)updates[0]).Response.Id);
     }
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Streams_several_tool_calls_in_one_turn_as_items_with_their_own_output_index(Hosting hosting)
     {
         var client = await Client(hosting);
@@ -157,8 +152,7 @@ public class ResponsesTests(LocalSystems systems) : EndToEndTest
             completed.OutputItems.OfType<FunctionCallResponseItem>().Select(c => (c.CallId, c.FunctionName)));
     }
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Returns_json_schema_output_as_text(Hosting hosting)
     {
         var client = await Client(hosting);
@@ -178,8 +172,7 @@ public class ResponsesTests(LocalSystems systems) : EndToEndTest
         Assert.Equal(response.GetOutputText(), string.Concat(streamed.OfType<StreamingResponseOutputTextDeltaUpdate>().Select(d => d.Delta)));
     }
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Reasons_on_nova_2_when_asked_and_refuses_on_a_model_that_does_not_reason(Hosting hosting)
     {
         var client = await Client(hosting);
@@ -208,8 +201,7 @@ public class ResponsesTests(LocalSystems systems) : EndToEndTest
         Assert.Contains("reasoning.effort", refused.Message);
     }
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Reads_images_and_documents_from_input_parts(Hosting hosting)
     {
         var client = await Client(hosting);
@@ -226,8 +218,7 @@ public class ResponsesTests(LocalSystems systems) : EndToEndTest
         Assert.Equal($"You said: What is this? I see 1 image: png ({Samples.Png.Length} bytes). I read 1 document: Q3 report (pdf, {pdf.Length} bytes).", response.GetOutputText());
     }
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Reports_truncation_filtering_and_cached_tokens(Hosting hosting)
     {
         var client = await Client(hosting);
@@ -245,8 +236,7 @@ public class ResponsesTests(LocalSystems systems) : EndToEndTest
         Assert.Equal(cached.Usage.InputTokenCount + cached.Usage.OutputTokenCount, cached.Usage.TotalTokenCount);
     }
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Refuses_unknown_models_and_previous_response_ids_through_the_sdk(Hosting hosting)
     {
         var client = await Client(hosting);
@@ -294,8 +284,7 @@ public class ResponsesTests(LocalSystems systems) : EndToEndTest
         Assert.True(error.GetProperty("message").GetString()!.Contains(message, StringComparison.OrdinalIgnoreCase), $"{name}: {error}");
     }
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Streams_server_sent_events_named_by_their_type_and_without_done(Hosting hosting)
     {
         var system = await systems.GetAsync(hosting);
@@ -313,8 +302,7 @@ public class ResponsesTests(LocalSystems systems) : EndToEndTest
         Assert.Contains("\"text\":\"You said: name the <events>\"", events.Single(e => e.Name == "response.output_text.done").Raw);
     }
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Ends_a_stream_with_an_error_event_and_response_failed_when_bedrock_fails_midway(Hosting hosting)
     {
         var system = await systems.GetAsync(hosting);
@@ -335,8 +323,7 @@ public class ResponsesTests(LocalSystems systems) : EndToEndTest
         Assert.DoesNotContain(events, e => e.Name is "response.completed");
     }
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Answers_a_plain_http_error_when_bedrock_fails_before_the_stream_starts(Hosting hosting)
     {
         var system = await systems.GetAsync(hosting);
@@ -386,8 +373,7 @@ public class ResponsesTests(LocalSystems systems) : EndToEndTest
         await ErrorTests.AssertError(raw, 404, "invalid_request_error", "model", "model_not_found");
     }
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Writes_its_own_metrics_operation(Hosting hosting)
     {
         var system = await systems.GetAsync(hosting);

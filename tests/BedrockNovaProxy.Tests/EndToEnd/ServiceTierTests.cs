@@ -10,8 +10,7 @@ namespace BedrockNovaProxy.Tests.EndToEnd;
 /// Bedrock, reported back on the completion, every chunk and the response object, and priced in the EMF line.</summary>
 public class ServiceTierTests(LocalSystems systems) : EndToEndTest
 {
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Serves_the_tier_asked_for_reports_it_and_prices_it(Hosting hosting)
     {
         var system = await systems.GetAsync(hosting);
@@ -44,8 +43,7 @@ public class ServiceTierTests(LocalSystems systems) : EndToEndTest
         Assert.Equal(standardCost / 2, flexCost);
     }
 
-    [Theory]
-    [MemberData(nameof(Hostings))]
+    [Theory, EveryHosting]
     public async Task Refuses_a_tier_the_model_or_bedrock_lacks_naming_service_tier(Hosting hosting)
     {
         var system = await systems.GetAsync(hosting);
