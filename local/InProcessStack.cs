@@ -1,6 +1,4 @@
-using BedrockNovaProxy;
 using BedrockNovaProxy.Aws;
-using BedrockNovaProxy.Bedrock;
 using BedrockNovaProxy.Emulators.Bedrock;
 using BedrockNovaProxy.Emulators.Bedrock.Transport;
 using BedrockNovaProxy.Emulators.Lambda;

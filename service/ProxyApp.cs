@@ -6,11 +6,8 @@ using BedrockNovaProxy.Functions;
 using BedrockNovaProxy.Lambda;
 using BedrockNovaProxy.Pipeline;
 using BedrockNovaProxy.ServiceDefaults;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 
 namespace BedrockNovaProxy;
 

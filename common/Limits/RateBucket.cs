@@ -1,7 +1,7 @@
 namespace BedrockNovaProxy.Limits;
 
-/// <summary>A token bucket: holds up to <paramref name="capacity"/> units and refills continuously at
-/// <paramref name="refillPerSecond"/>. Requests take one unit up front; amounts known only afterwards (tokens) are
+/// <summary>A token bucket: holds up to its capacity in units and refills continuously at
+/// its refill rate per second. Requests take one unit up front; amounts known only afterwards (tokens) are
 /// charged later and may take the bucket below zero, a debt that delays what comes next. Time from a TimeProvider,
 /// so tests are exact. The proxy's per-minute key limits and the local API Gateway's stage throttling both use it.</summary>
 public sealed class RateBucket

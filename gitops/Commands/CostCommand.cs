@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using BedrockNovaProxy.Aws;
 using BedrockNovaProxy.Cli;
-using BedrockNovaProxy.Customers;
 using BedrockNovaProxy.GitOps.Aws;
 using BedrockNovaProxy.GitOps.Cost;
 using BedrockNovaProxy.Telemetry;

@@ -5,7 +5,7 @@ namespace BedrockNovaProxy.LoadTests.Engine;
 /// their previous answer.</summary>
 public abstract record LoadSimulation(TimeSpan During)
 {
-    /// <summary>A constant arrival rate: <paramref name="Rate"/> requests per second.</summary>
+    /// <summary>A constant arrival rate: <paramref name="rate"/> requests per second.</summary>
     public static LoadSimulation Inject(double rate, TimeSpan during) => new InjectSimulation(rate, rate, during);
 
     /// <summary>An arrival rate moving linearly from <paramref name="from"/> to <paramref name="to"/> per second.</summary>

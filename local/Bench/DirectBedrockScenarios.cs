@@ -1,11 +1,8 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using Amazon.Runtime;
 using BedrockNovaProxy.Aws;
-using BedrockNovaProxy.Bedrock;
 using BedrockNovaProxy.Bedrock.EventStream;
-using BedrockNovaProxy.Emulators.Bedrock;
 using BedrockNovaProxy.LoadTests.Engine;
 
 namespace BedrockNovaProxy.Local.Bench;

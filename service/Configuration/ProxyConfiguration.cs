@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using BedrockNovaProxy.Catalog;
-using Microsoft.Extensions.Configuration;
 
 namespace BedrockNovaProxy.Configuration;
 

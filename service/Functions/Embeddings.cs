@@ -3,7 +3,6 @@ using BedrockNovaProxy.Configuration;
 using BedrockNovaProxy.OpenAi;
 using BedrockNovaProxy.Pipeline;
 using BedrockNovaProxy.Translation;
-using Microsoft.AspNetCore.Http;
 
 namespace BedrockNovaProxy.Functions;
 

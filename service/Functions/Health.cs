@@ -1,6 +1,4 @@
 using BedrockNovaProxy.Aws;
-using BedrockNovaProxy.Bedrock;
-using Microsoft.AspNetCore.Http;
 
 namespace BedrockNovaProxy.Functions;
 

@@ -1,8 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace BedrockNovaProxy.Functions;
 
 /// <summary>One endpoint, Azure-Functions style: a small class that owns one route and gets its dependencies

@@ -3,7 +3,6 @@ using BedrockNovaProxy.Catalog;
 using BedrockNovaProxy.Configuration;
 using BedrockNovaProxy.OpenAi;
 using BedrockNovaProxy.Pipeline;
-using Microsoft.AspNetCore.Http;
 
 namespace BedrockNovaProxy.Functions;
 

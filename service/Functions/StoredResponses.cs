@@ -1,5 +1,4 @@
 using BedrockNovaProxy.OpenAi;
-using Microsoft.AspNetCore.Http;
 
 namespace BedrockNovaProxy.Functions;
 

@@ -1,5 +1,4 @@
 using BedrockNovaProxy.Configuration;
-using Microsoft.Extensions.Hosting;
 
 namespace BedrockNovaProxy.Limits;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using BedrockNovaProxy.Auth;
 using BedrockNovaProxy.OpenAi;
-using Microsoft.AspNetCore.Http;
 
 namespace BedrockNovaProxy.Pipeline;
 

@@ -1,7 +1,6 @@
 using BedrockNovaProxy.Configuration;
 using BedrockNovaProxy.Lambda;
 using BedrockNovaProxy.OpenAi;
-using Microsoft.AspNetCore.Http;
 
 namespace BedrockNovaProxy.Pipeline;
 

@@ -1,7 +1,5 @@
 using System.Globalization;
 using BedrockNovaProxy.OpenAi;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace BedrockNovaProxy.Pipeline;
 

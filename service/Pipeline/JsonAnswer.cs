@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using CommunityToolkit.HighPerformance.Buffers;
-using Microsoft.AspNetCore.Http;
 
 namespace BedrockNovaProxy.Pipeline;
 

@@ -1,7 +1,5 @@
 using BedrockNovaProxy.Configuration;
 using BedrockNovaProxy.Telemetry;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace BedrockNovaProxy.Pipeline;
 

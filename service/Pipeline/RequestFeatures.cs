@@ -1,6 +1,5 @@
 using BedrockNovaProxy.Catalog;
 using BedrockNovaProxy.Configuration;
-using Microsoft.AspNetCore.Http;
 
 namespace BedrockNovaProxy.Pipeline;
 

@@ -5,7 +5,6 @@ using System.Text.Json;
 using BedrockNovaProxy.Bedrock;
 using BedrockNovaProxy.Configuration;
 using BedrockNovaProxy.OpenAi;
-using Microsoft.Extensions.Logging;
 
 namespace BedrockNovaProxy.Telemetry;
 

@@ -9,7 +9,7 @@ namespace BedrockNovaProxy.Translation;
 /// embeddings take one text per call).</summary>
 public sealed record EmbeddingPlan(ResolvedModel Model, IReadOnlyList<string> Inputs, int Dimensions, bool Base64);
 
-/// <summary>OpenAI embeddings <-> Bedrock InvokeModel bodies. Pure.</summary>
+/// <summary>OpenAI embeddings &lt;-&gt; Bedrock InvokeModel bodies. Pure.</summary>
 public static class EmbeddingsTranslator
 {
     public const int MaxInputs = 2048;

@@ -7,7 +7,7 @@ namespace BedrockNovaProxy.Translation;
 /// <summary>Converse response -> Responses API response object. It reads the answer through
 /// <see cref="ChatResponseTranslator"/> (so response_format's JSON tool, finish reasons and usage mean the same on
 /// both endpoints) and lays it out as output items: reasoning, then the message, then one function_call per tool
-/// call, which is the order Nova produces them in. Pure; ids come from <paramref name="newId"/>.</summary>
+/// call, which is the order Nova produces them in. Pure; ids come from the caller.</summary>
 public static class ResponsesResponseTranslator
 {
     public const string Completed = "completed";

@@ -3,7 +3,7 @@ using static BedrockNovaProxy.Translation.RequestErrors;
 
 namespace BedrockNovaProxy.Translation;
 
-/// <summary>OpenAI's service_tier (chat completions and Responses) <-> Converse's serviceTier: auto (or nothing) is the
+/// <summary>OpenAI's service_tier (chat completions and Responses) &lt;-&gt; Converse's serviceTier: auto (or nothing) is the
 /// customer's default tier, else Bedrock's standard one (serviceTier left out); default, flex and priority are
 /// Bedrock's tiers of the same names. A value Bedrock has no tier for (scale, fast, ultrafast...), a tier the model
 /// is not offered in, or one the key may not ask for is a 400 naming service_tier. Pure.</summary>

@@ -1,7 +1,6 @@
 using System.Text;
 using Amazon.Runtime;
 using BedrockNovaProxy.Aws;
-using BedrockNovaProxy.Emulators.Bedrock;
 using BedrockNovaProxy.Emulators.Bedrock.Auth;
 using ServiceSigner = BedrockNovaProxy.Aws.SigV4Signer;
 

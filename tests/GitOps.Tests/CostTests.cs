@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using BedrockNovaProxy.Aws;
-using BedrockNovaProxy.Bedrock;
 using BedrockNovaProxy.Customers;
 using BedrockNovaProxy.GitOps.Commands;
 using BedrockNovaProxy.GitOps.Cost;

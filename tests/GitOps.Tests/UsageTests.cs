@@ -2,7 +2,6 @@ using BedrockNovaProxy.Aws;
 using BedrockNovaProxy.GitOps.Commands;
 using BedrockNovaProxy.Limits;
 using BedrockNovaProxy.Local;
-using BedrockNovaProxy.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
 namespace BedrockNovaProxy.GitOps.Tests;

@@ -1,5 +1,4 @@
 using BedrockNovaProxy.GitOps.Validation;
-using BedrockNovaProxy.Tests.Support;
 using CsCheck;
 
 namespace BedrockNovaProxy.GitOps.Tests;

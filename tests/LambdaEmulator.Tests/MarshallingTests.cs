@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using BedrockNovaProxy.Emulators.Lambda.Events;
-using BedrockNovaProxy.Limits;
 using Microsoft.Extensions.Time.Testing;
 
 namespace BedrockNovaProxy.Emulators.Lambda.Tests;

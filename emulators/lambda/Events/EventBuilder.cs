@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace BedrockNovaProxy.Emulators.Lambda.Events;
 
 /// <summary>An HTTP request as the front received it. <paramref name="Path"/> excludes the stage;
-/// <paramref name="RawQuery"/> excludes the '?'. <paramref name="Port"/> is the front's, for X-Forwarded-Port.</summary>
+/// <paramref name="RawQuery"/> excludes the '?'. <see cref="Port"/> is the front's, for X-Forwarded-Port.</summary>
 public sealed record FrontRequest(
     string Method,
     string Stage,

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using BedrockNovaProxy.Auth;
 using BedrockNovaProxy.Emulators.Lambda.Events;
 using BedrockNovaProxy.Emulators.Lambda.Runtime;
 using BedrockNovaProxy.Limits;

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Threading.Channels;
-using Microsoft.AspNetCore.Http;
 
 namespace BedrockNovaProxy.Emulators.Lambda.Runtime;
 

@@ -1,6 +1,5 @@
 using Amazon.Runtime;
 using BedrockNovaProxy.Aws;
-using Microsoft.Extensions.Logging;
 
 namespace BedrockNovaProxy.Bedrock.Sts;
 
