@@ -11,10 +11,10 @@ namespace BedrockNovaProxy.Aws;
 // (signing name "bedrock") and any other AWS API by its signing name (the gitops CLI signs Cost Explorer "ce" and
 // CloudWatch "monitoring" with it). Written here rather than through AWSSDK.Core's AWS4Signer because it is on every
 // proxied request: AWS4Signer built a request object, sorted dictionaries and derived the signing key anew per call
-// (6.5 µs and 7.9 KB a signature); this derives the key once a day, hashes the payload once and builds the canonical
-// request in one pooled buffer (docs/decisions.md has the figures). AWSSDK.Core and botocore remain its judges: the
-// tests compare its signatures with theirs on tables and generated requests, and the local Bedrock verifies every
-// request the proxy sends with AWS4Signer's own computation.
+// (up to twice the time and four times the bytes); this derives the key once a day, hashes the payload once and builds
+// the canonical request in one pooled buffer (docs/decisions.md has the figures). AWSSDK.Core and botocore remain its
+// judges: the tests compare its signatures with theirs on tables and generated requests, and the local Bedrock
+// verifies every request the proxy sends with AWS4Signer's own computation.
 public sealed class SigV4Signer(Uri endpoint, string region, string signingName = SigV4Signer.SigningName)
 {
     public const string SigningName = "bedrock";

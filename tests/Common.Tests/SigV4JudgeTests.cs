@@ -1,9 +1,5 @@
 using System.Text.Json;
 using Amazon.Runtime;
-using Amazon.Runtime.Internal;
-using Amazon.Runtime.Internal.Auth;
-using Amazon.Runtime.Internal.Util;
-using Amazon.Util;
 using BedrockNovaProxy.Aws;
 using BedrockNovaProxy.Tests.Support;
 using CsCheck;
@@ -119,48 +115,8 @@ public class SigV4JudgeTests
     private static Dictionary<string, string>? Extra(Case c) => c.Target is null ? null : new() { ["X-Amz-Target"] = c.Target };
 
     /// <summary>The same request signed by AWSSDK.Core's AWS4Signer, as the proxy signed before it had its own signer.</summary>
-    private static SignedRequest AwsSdk(Case c, ImmutableCredentials? credentials = null)
-    {
-        credentials ??= Credentials(c);
-        var endpoint = new Uri(c.Endpoint);
-        var config = new SigningConfig(endpoint, c.Region, c.Service);
-        var request = new DefaultRequest(new EmptyRequest(), "judge")
-        {
-            HttpMethod = "POST",
-            Endpoint = endpoint,
-            ResourcePath = c.Template,
-            Content = c.Body,
-            AuthenticationRegion = c.Region,
-            OverrideSigningServiceName = c.Service,
-        };
-        if (c.ModelId is not null)
-        {
-            request.AddPathResource("{modelId}", c.ModelId);
-        }
-
-        request.Headers["Content-Type"] = c.ContentType;
-        if (c.Accept is not null)
-        {
-            request.Headers["Accept"] = c.Accept;
-        }
-
-        foreach (var (name, value) in Extra(c) ?? [])
-        {
-            request.Headers[name] = value;
-        }
-
-        if (credentials.UseToken)
-        {
-            request.Headers[HeaderKeys.XAmzSecurityTokenHeader] = credentials.Token;
-        }
-
-        var result = new AWS4Signer(signPayload: true).SignRequest(request, config, new RequestMetrics(), credentials.AccessKey, credentials.SecretKey, c.At);
-        request.Headers[HeaderKeys.AuthorizationHeader] = result.ForAuthorizationHeader;
-        var path = AWSSDKUtils.ResolveResourcePathV2(request.ResourcePath, request.PathResources);
-        var uri = new Uri(endpoint.GetLeftPart(UriPartial.Authority) + endpoint.AbsolutePath.TrimEnd('/') + path);
-        return new SignedRequest(uri, request.Headers.Where(h => !h.Key.Equals("host", StringComparison.OrdinalIgnoreCase))
-            .ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase));
-    }
+    private static SignedRequest AwsSdk(Case c, ImmutableCredentials? credentials = null) =>
+        AwsSdkSigning.Sign(new Uri(c.Endpoint), c.Region, c.Service, c.Template, c.ModelId, c.Body, c.ContentType, credentials ?? Credentials(c), c.At, c.Accept, Extra(c));
 
     /// <summary>Signs each request of the JSON file with botocore at the request's own timestamp; prints each Authorization.</summary>
     private const string Botocore = """
@@ -184,27 +140,5 @@ public class SigV4JudgeTests
     {
         public override string ToString() =>
             $"{Endpoint} {Region}/{Service} {Template} model={ModelId} body={Body.Length}B type={ContentType} accept={Accept} token={Token is not null} target='{Target}' at={At:O}";
-    }
-
-    private sealed class EmptyRequest : AmazonWebServiceRequest;
-
-    private sealed class SigningConfig : ClientConfig
-    {
-        private readonly Uri _endpoint;
-
-        public SigningConfig(Uri endpoint, string region, string service)
-            : base(new DefaultConfigurationProvider([new DefaultConfiguration { Name = DefaultConfigurationMode.Standard, RetryMode = RequestRetryMode.Standard }]))
-        {
-            _endpoint = endpoint;
-            AuthenticationServiceName = service;
-            AuthenticationRegion = region;
-        }
-
-        public override string RegionEndpointServiceName => AuthenticationServiceName;
-        public override string ServiceVersion => "";
-        public override string UserAgent => "judge";
-
-        public override Amazon.Runtime.Endpoints.Endpoint DetermineServiceOperationEndpoint(Amazon.Runtime.Endpoints.ServiceOperationEndpointParameters parameters) =>
-            new(_endpoint.ToString());
     }
 }
