@@ -16,22 +16,22 @@ internal static class TranslatorFixtures
 {
     /// <summary>A customer's aliases, as most cases name their models: gpt-4o (Nova Pro), gpt-4o-mini (Nova Lite),
     /// gpt-3.5-turbo (Nova Micro), text-embedding-3-small (Titan Text Embeddings V2).</summary>
-    public static readonly ModelResolver Models = new(
-    [
-        new ModelAliasOptions { Alias = "gpt-4o", Model = "amazon.nova-pro-v1:0" },
-        new ModelAliasOptions { Alias = "gpt-4o-mini", Model = "amazon.nova-lite-v1:0" },
-        new ModelAliasOptions { Alias = "gpt-3.5-turbo", Model = "amazon.nova-micro-v1:0" },
-        new ModelAliasOptions { Alias = "text-embedding-3-small", Model = "amazon.titan-embed-text-v2:0" },
-    ], "us-east-1");
+    public static readonly ModelResolver Models = Resolver(
+        ("gpt-4o", "amazon.nova-pro-v1:0"),
+        ("gpt-4o-mini", "amazon.nova-lite-v1:0"),
+        ("gpt-3.5-turbo", "amazon.nova-micro-v1:0"),
+        ("text-embedding-3-small", "amazon.titan-embed-text-v2:0"));
 
     /// <summary>The models Nova 2's features are tried on: Nova 2 Lite through its us. and global. profiles, Nova Pro, Nova Micro.</summary>
-    public static readonly ModelResolver Nova2Models = new(
-    [
-        new ModelAliasOptions { Alias = "lite2", Model = "us.amazon.nova-2-lite-v1:0" },
-        new ModelAliasOptions { Alias = "lite2-global", Model = "global.amazon.nova-2-lite-v1:0" },
-        new ModelAliasOptions { Alias = "pro", Model = "amazon.nova-pro-v1:0" },
-        new ModelAliasOptions { Alias = "micro", Model = "amazon.nova-micro-v1:0" },
-    ], "us-east-1");
+    public static readonly ModelResolver Nova2Models = Resolver(
+        ("lite2", "us.amazon.nova-2-lite-v1:0"),
+        ("lite2-global", "global.amazon.nova-2-lite-v1:0"),
+        ("pro", "amazon.nova-pro-v1:0"),
+        ("micro", "amazon.nova-micro-v1:0"));
+
+    /// <summary>A resolver in us-east-1 with these aliases.</summary>
+    public static ModelResolver Resolver(params (string Alias, string Model)[] aliases) =>
+        new([.. aliases.Select(a => new ModelAliasOptions { Alias = a.Alias, Model = a.Model })], "us-east-1");
 
     /// <summary>A chat completion request body as the proxy reads it.</summary>
     public static ChatCompletionRequest ChatRequest(string json) =>
