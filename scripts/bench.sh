@@ -16,7 +16,7 @@
 # --trace: a dotnet-trace (sampled thread time) of the proxy at saturation, after the reps.
 # --perf: a CPU profile of the proxy at saturation with perf (kernel and native frames included, JIT frames named
 #         through the runtime's perf map), folded for scripts/bench/flamegraph.py.
-# Needs wrk (apt-get install wrk), python3 with botocore, and perf for --perf (apt-get install linux-perf).
+# Needs python3 with botocore; installs wrk (and perf for --perf) from Debian when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,9 +36,12 @@ while [ $# -gt 0 ]; do
     *) echo "bench: unknown argument $1" >&2; exit 2 ;;
   esac
 done
-command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install wrk)" >&2; exit 2; }
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+# wrk and perf come from Debian: installed when missing, as .ci/run installs what it needs.
+install() { as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null; }
+command -v wrk >/dev/null || install wrk
+[ -z "$perfout" ] || command -v perf >/dev/null || install linux-perf
 python3 -c "import botocore" 2>/dev/null || { echo "bench: python3 with botocore is missing" >&2; exit 2; }
-[ -z "$perfout" ] || command -v perf >/dev/null || { echo "bench: perf is missing (apt-get install linux-perf)" >&2; exit 2; }
 wants() { [[ ",$only," == *",$1,"* ]]; }
 
 work=$(mktemp -d)
