@@ -10,9 +10,12 @@
 #               time), model 50 ms to first token and 400 tokens/s: time to first token and end of stream, p50/p99
 # and the peak RSS (VmHWM) of both processes over the whole run. Prints Markdown; writes nothing in the repository.
 #   scripts/bench.sh [--aot] [--reps 3] [--duration 10s] [--connections 64] [--rate 1000] [--streams 16]
-#                    [--only saturation,rate,stream] [--proxy-dir DIR] [--trace out.nettrace] [--perf out.folded]
+#                    [--only saturation,rate,stream] [--proxy-dir DIR] [--proxy-env NAME=VALUE]...  [--trace out.nettrace]
+#                    [--perf out.folded]
 # --proxy-dir: run the proxy built there (BedrockNovaProxy.dll, or the bootstrap binary with --aot) instead of this tree's,
 #         to set another commit against the same floor in the same run (git worktree add ../base <rev>, then build it).
+# --proxy-env: an environment variable for the proxy alone (repeatable), to try a runtime setting against the same
+#         floor (DOTNET_gcServer=1, DOTNET_TieredPGO=0...) without it changing the local Bedrock too.
 # --trace: a dotnet-trace (sampled thread time) of the proxy at saturation, after the reps.
 # --perf: a CPU profile of the proxy at saturation with perf (kernel and native frames included, JIT frames named
 #         through the runtime's perf map), folded for scripts/bench/flamegraph.py.
@@ -21,6 +24,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 reps=3 duration=10s connections=64 rate=1000 streams=16 aot=false only=saturation,rate,stream trace='' perfout='' proxy_dir=''
+proxy_env=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --reps) reps=$2; shift 2 ;;
@@ -33,6 +37,7 @@ while [ $# -gt 0 ]; do
     --trace) trace=$(realpath -m "$2"); shift 2 ;;
     --perf) perfout=$(realpath -m "$2"); shift 2 ;;
     --proxy-dir) proxy_dir=$(realpath "$2"); shift 2 ;;
+    --proxy-env) proxy_env+=("$2"); shift 2 ;;
     *) echo "bench: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -79,7 +84,7 @@ Logging__LogLevel__Default=Warning dotnet emulators/bedrock/bin/Release/net10.0/
 pids+=($!); bedrock_pid=$!
 key=sk-bench-0123456789abcdef
 key_sha=$(printf '%s' "$key" | sha256sum | cut -d' ' -f1)
-env "${profiling[@]}" ASPNETCORE_URLS="$proxy" AWS_ENDPOINT_URL_BEDROCK_RUNTIME="$bedrock" \
+env "${profiling[@]}" "${proxy_env[@]}" ASPNETCORE_URLS="$proxy" AWS_ENDPOINT_URL_BEDROCK_RUNTIME="$bedrock" \
   Logging__LogLevel__Default=Warning Proxy__Telemetry__Emf=false \
   Proxy__ModelAliases__0__Alias=gpt-4o-mini Proxy__ModelAliases__0__Model=amazon.nova-lite-v1:0 \
   Proxy__Auth__Keys__0__Name=bench Proxy__Auth__Keys__0__Sha256="$key_sha" \
