@@ -28,8 +28,9 @@ public enum Verdict
 /// used. Amounts known only after the answer (tokens, cost) are charged then; what goes past the lease is added to the
 /// store as it is, so the store's total is what was really used (plus what instances hold unused).
 /// Bounds (docs/reliability.md): requests never pass the limit in a window; tokens and cost pass it by at most what
-/// the requests in flight when it ran out used; at most one block per instance lies idle in a window. While the store
-/// fails it counts per process (Serve) or refuses (Refuse), and tries the store again after RetryAfterFailure.</summary>
+/// the requests in flight on each instance when its lease ran out used; at most one block per instance lies idle in a
+/// window. While the store fails it counts per process (Serve) or refuses (Refuse), and tries the store again after
+/// RetryAfterFailure.</summary>
 public sealed class Allowance
 {
     private readonly Lock _lock = new();
