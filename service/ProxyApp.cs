@@ -53,8 +53,8 @@ public static class ProxyApp
             sp.GetRequiredKeyedService<IAwsCredentialSource>(IAwsCredentialSource.Bedrock),
             sp.GetRequiredService<TimeProvider>(),
             configuration.Options.Bedrock.RequestTimeout,
-            HttpVersion.Version20,
-            HttpVersionPolicy.RequestVersionOrLower));
+            AwsHttpVersion,
+            AwsHttpVersionPolicy));
         services.AddSingleton(sp => Auth.ApiKeys.From(configuration.Options.Auth, configuration.Models, sp.GetRequiredService<TimeProvider>()));
         AddLimits(services, configuration);
         services.AddSingleton<Upstream>();
@@ -154,6 +154,10 @@ public static class ProxyApp
     private static bool OnAws(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
         LambdaHosting.IsLambda(configuration) || !string.IsNullOrEmpty(configuration["ECS_CONTAINER_METADATA_URI_V4"]);
 
+    // Every AWS call the proxy makes: HTTP/2 where the endpoint offers it by ALPN (Bedrock does), else HTTP/1.1.
+    private static readonly Version AwsHttpVersion = HttpVersion.Version20;
+    private const HttpVersionPolicy AwsHttpVersionPolicy = HttpVersionPolicy.RequestVersionOrLower;
+
     /// <summary>The connection pool of the process's AWS calls: keep-alive connections, recycled every few minutes so DNS
     /// changes are seen; HTTP/2 where the endpoint offers it by ALPN (Bedrock does), many streams on one connection.
     /// Timeouts are per call (BedrockRuntimeClient), not here. With a CA bundle, the endpoints' certificates must chain
@@ -182,8 +186,8 @@ public static class ProxyApp
         public override HttpClient CreateHttpClient(Amazon.Runtime.IClientConfig clientConfig) => new(CreateHandler(configuration))
         {
             Timeout = Timeout.InfiniteTimeSpan,
-            DefaultRequestVersion = HttpVersion.Version20,
-            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+            DefaultRequestVersion = AwsHttpVersion,
+            DefaultVersionPolicy = AwsHttpVersionPolicy,
         };
     }
 }

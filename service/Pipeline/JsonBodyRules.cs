@@ -105,7 +105,6 @@ public static class JsonBodyRules
             : null;
     }
 
-    /// <summary>The string or name, or null when it is not valid Unicode.</summary>
     /// <summary>Whether a string value is free of U+0000, or null when it is not valid Unicode; read where it lies, or
     /// unescaped into a buffer of its own, never into a string.</summary>
     private static bool? Clean(ref Utf8JsonReader reader)
@@ -136,6 +135,7 @@ public static class JsonBodyRules
         }
     }
 
+    /// <summary>The member name, or null when it is not valid Unicode.</summary>
     private static string? Text(ref Utf8JsonReader reader)
     {
         if (!reader.ValueIsEscaped)
