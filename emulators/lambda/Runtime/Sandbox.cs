@@ -33,7 +33,10 @@ internal sealed class Sandbox : IAsyncDisposable
     {
         lock (_lock)
         {
-            if (_stopped || _process is { HasExited: false })
+            // The Exited event is what says a runtime is gone (it clears _process), not HasExited: a runtime started
+            // from the previous one's Exited handler could read as exited at once, and a second fresh runtime
+            // started beside it (seen as three starts for two after a timeout).
+            if (_stopped || _process is not null)
             {
                 return;
             }
