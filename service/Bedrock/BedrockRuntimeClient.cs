@@ -1,6 +1,5 @@
 using System.Net;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using BedrockNovaProxy.Aws;
 using BedrockNovaProxy.Bedrock.EventStream;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using BedrockNovaProxy.Configuration;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;

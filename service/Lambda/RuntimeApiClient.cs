@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
-using System.Text.Json;
 
 namespace BedrockNovaProxy.Lambda;
 

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace BedrockNovaProxy.OpenAi;
 
 // The OpenAI Responses API request (POST /v1/responses) as clients send it. The unions (input: string or items,

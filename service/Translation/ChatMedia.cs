@@ -1,5 +1,4 @@
 using System.Buffers.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using BedrockNovaProxy.Bedrock;
 using BedrockNovaProxy.Catalog;

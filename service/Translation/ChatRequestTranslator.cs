@@ -1,4 +1,3 @@
-using System.Text.Json;
 using BedrockNovaProxy.Bedrock;
 using BedrockNovaProxy.Catalog;
 using BedrockNovaProxy.OpenAi;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using BedrockNovaProxy.Bedrock;
 using BedrockNovaProxy.Catalog;
 using BedrockNovaProxy.OpenAi;

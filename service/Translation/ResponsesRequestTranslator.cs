@@ -1,4 +1,3 @@
-using System.Text.Json;
 using BedrockNovaProxy.Catalog;
 using BedrockNovaProxy.OpenAi;
 using static BedrockNovaProxy.Translation.RequestErrors;

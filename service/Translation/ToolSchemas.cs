@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace BedrockNovaProxy.Translation;
 
 /// <summary>Tool parameter schemas as Nova takes them. AWS's Nova tool-use guide: the top level of inputSchema.json

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using OpenAI.Chat;
 using OpenAI.Responses;
 

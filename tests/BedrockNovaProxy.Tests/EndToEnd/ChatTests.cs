@@ -1,4 +1,3 @@
-using System.Text.Json;
 using OpenAI.Chat;
 
 [assembly: AssemblyFixture(typeof(BedrockNovaProxy.Tests.EndToEnd.LocalSystems))]

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using Xunit.v3;
 
 namespace BedrockNovaProxy.Tests.EndToEnd;

@@ -1,6 +1,5 @@
 using System.ClientModel;
 using System.Net;
-using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using OpenAI.Chat;
 

@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Text.Json;
 using BedrockNovaProxy.Tests.Support;
 
 namespace BedrockNovaProxy.Tests.EndToEnd;

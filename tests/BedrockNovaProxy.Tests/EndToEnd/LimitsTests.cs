@@ -1,5 +1,4 @@
 using System.ClientModel;
-using System.Text.Json;
 using OpenAI.Chat;
 
 namespace BedrockNovaProxy.Tests.EndToEnd;

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace BedrockNovaProxy.Tests.EndToEnd;
 
 /// <summary>The CloudWatch EMF line each request leaves, through every hosting mode.</summary>

@@ -2,7 +2,6 @@ using System.ClientModel;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.ServerSentEvents;
-using System.Text.Json;
 using OpenAI;
 using OpenAI.Responses;
 

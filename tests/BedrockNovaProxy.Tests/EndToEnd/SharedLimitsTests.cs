@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Text.Json;
 using Amazon.DynamoDBv2.Model;
 using BedrockNovaProxy.Limits;
 using BedrockNovaProxy.Tests.Support;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using BedrockNovaProxy.OpenAi;
 using BedrockNovaProxy.Translation;
 using static BedrockNovaProxy.Tests.Unit.TranslatorFixtures;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using BedrockNovaProxy.Telemetry;
 
 namespace BedrockNovaProxy.Tests.Unit;

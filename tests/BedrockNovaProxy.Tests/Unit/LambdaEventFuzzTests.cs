@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using BedrockNovaProxy.Lambda;
 using BedrockNovaProxy.Tests.EndToEnd;
 using BedrockNovaProxy.Tests.Support;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using BedrockNovaProxy.Bedrock;
 using BedrockNovaProxy.OpenAi;
 using BedrockNovaProxy.Telemetry;
