@@ -76,7 +76,8 @@ public sealed class ToolDefinition
     public FunctionDefinition? Function { get; set; }
 }
 
-public sealed class FunctionDefinition
+/// <summary>A function tool's definition; the Responses API's flat function tool is this with its type beside it.</summary>
+public class FunctionDefinition
 {
     public string? Name { get; set; }
     public string? Description { get; set; }
@@ -90,7 +91,8 @@ public sealed class ResponseFormat
     public JsonSchemaFormat? JsonSchema { get; set; }
 }
 
-public sealed class JsonSchemaFormat
+/// <summary>response_format.json_schema; the Responses API's text.format is this with its type beside it.</summary>
+public class JsonSchemaFormat
 {
     public string? Name { get; set; }
     public string? Description { get; set; }

@@ -34,13 +34,9 @@ public sealed class ResponsesRequest
 }
 
 /// <summary>Responses tools are flat: {"type":"function","name","description","parameters","strict"}.</summary>
-public sealed class ResponsesTool
+public sealed class ResponsesTool : FunctionDefinition
 {
     public string? Type { get; set; }
-    public string? Name { get; set; }
-    public string? Description { get; set; }
-    public JsonElement? Parameters { get; set; }
-    public bool? Strict { get; set; }
 }
 
 public sealed class ResponsesText
@@ -49,13 +45,9 @@ public sealed class ResponsesText
 }
 
 /// <summary>text.format: {"type":"text"}, {"type":"json_object"} or {"type":"json_schema","name","schema","strict","description"}.</summary>
-public sealed class ResponsesTextFormat
+public sealed class ResponsesTextFormat : JsonSchemaFormat
 {
     public string? Type { get; set; }
-    public string? Name { get; set; }
-    public string? Description { get; set; }
-    public JsonElement? Schema { get; set; }
-    public bool? Strict { get; set; }
 }
 
 public sealed class ResponsesReasoning

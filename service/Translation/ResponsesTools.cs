@@ -48,7 +48,7 @@ internal static class ResponsesTools
             result.Add(new ToolDefinition
             {
                 Type = "function",
-                Function = new FunctionDefinition { Name = tool.Name, Description = tool.Description, Parameters = tool.Parameters, Strict = tool.Strict },
+                Function = tool,
             });
             echo.Add(new FunctionToolEcho { Name = tool.Name ?? "", Description = tool.Description, Parameters = tool.Parameters, Strict = tool.Strict });
         }
@@ -119,7 +119,7 @@ internal static class ResponsesTools
             "json_schema" => new ResponseFormat
             {
                 Type = type,
-                JsonSchema = new JsonSchemaFormat { Name = format.Name, Description = format.Description, Schema = format.Schema, Strict = format.Strict },
+                JsonSchema = format,
             },
             // json_object, and anything else for the chat translator to refuse by name.
             _ => new ResponseFormat { Type = type },
