@@ -8,6 +8,7 @@ using BedrockNovaProxy.LoadTests.Engine;
 using BedrockNovaProxy.LoadTests.Gate;
 using BedrockNovaProxy.LoadTests.Reports;
 using BedrockNovaProxy.LoadTests.Scenarios;
+using BedrockNovaProxy.Timing;
 using Spectre.Console;
 
 namespace BedrockNovaProxy.LoadTests;
@@ -149,11 +150,11 @@ public static class Commands
         if (Console.IsOutputRedirected)
         {
             Console.WriteLine($"running {scenario.Name}...");
-            return await new Runner(TimeProvider.System).RunAsync(scenario, ct);
+            return await new Runner(PreciseTimeProvider.Instance).RunAsync(scenario, ct);
         }
 
         return await AnsiConsole.Status().StartAsync($"{scenario.Name}: starting", async context =>
-            await new Runner(TimeProvider.System) { Progress = (name, done) => context.Status($"{name}: {done} requests completed") }.RunAsync(scenario, ct));
+            await new Runner(PreciseTimeProvider.Instance) { Progress = (name, done) => context.Status($"{name}: {done} requests completed") }.RunAsync(scenario, ct));
     }
 
     private static async Task<bool> ReachableAsync(HttpClient http, CancellationToken ct)

@@ -1,6 +1,7 @@
 using BedrockNovaProxy.Emulators.Bedrock.Conversation;
 using BedrockNovaProxy.Emulators.Bedrock.Endpoints;
 using BedrockNovaProxy.ServiceDefaults;
+using BedrockNovaProxy.Timing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace BedrockNovaProxy.Emulators.Bedrock;
@@ -42,7 +43,8 @@ public static class BedrockEmulatorApp
         builder.Services.AddSingleton<Sts.StsSessions>();
         builder.Services.AddSingleton<StsEndpoint>();
         services?.Invoke(builder.Services);
-        builder.Services.TryAddSingleton(TimeProvider.System);
+        // Emulated latency is paced to the token (400 tokens/s is a token every 2.5 ms), finer than .NET's timers keep.
+        builder.Services.TryAddSingleton<TimeProvider>(PreciseTimeProvider.Instance);
 
         var app = builder.Build();
         _ = app.Services.GetRequiredService<Transport.EmulatorEndpoints>();

@@ -1,3 +1,5 @@
+using BedrockNovaProxy.Timing;
+
 namespace BedrockNovaProxy.LoadTests.Engine;
 
 /// <summary>Runs scenarios. Open simulations fire each request at its scheduled time without waiting for earlier
@@ -46,7 +48,7 @@ public sealed class Runner(TimeProvider time, int maxInFlight = 2048)
             var wait = intended - time.GetElapsedTime(started);
             if (wait > TimeSpan.Zero)
             {
-                await Task.Delay(wait, time, cancellationToken);
+                await time.DelayAsync(wait, cancellationToken);
             }
 
             if (Volatile.Read(ref running) >= maxInFlight)

@@ -5,6 +5,7 @@ using BedrockNovaProxy.Limits;
 using BedrockNovaProxy.LoadTests;
 using BedrockNovaProxy.LoadTests.Engine;
 using BedrockNovaProxy.LoadTests.Scenarios;
+using BedrockNovaProxy.Timing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BedrockNovaProxy.Local.Bench;
@@ -119,7 +120,7 @@ public static class LimitsBench
     private static async Task<List<double>> TimeCallsAsync(double rate, TimeSpan during, Func<ValueTask> call, CancellationToken ct)
     {
         var times = new List<double>();
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1 / rate));
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1 / rate), PreciseTimeProvider.Instance);
         var end = TimeProvider.System.GetTimestamp() + (long)(during.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
         while (TimeProvider.System.GetTimestamp() < end && await timer.WaitForNextTickAsync(ct))
         {

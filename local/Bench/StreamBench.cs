@@ -4,6 +4,7 @@ using BedrockNovaProxy.Cli;
 using BedrockNovaProxy.LoadTests;
 using BedrockNovaProxy.LoadTests.Engine;
 using BedrockNovaProxy.LoadTests.Scenarios;
+using BedrockNovaProxy.Timing;
 
 namespace BedrockNovaProxy.Local.Bench;
 
@@ -22,8 +23,8 @@ public static class StreamBench
         var viaProxy = new OpenAiScenarios(proxyHttp, "gpt-4o-mini", prompt, apiKey);
         var direct = new DirectBedrockScenarios(bedrockHttp, bedrock, "amazon.nova-lite-v1:0", prompt);
         var load = LoadSimulation.KeepConstant(streams, during);
-        await new Runner(TimeProvider.System).RunAsync(Scenario.Create("warm-up", direct.ConverseStreamAsync).WithLoadSimulations(load), ct);
-        await new Runner(TimeProvider.System).RunAsync(Scenario.Create("warm-up", viaProxy.ChatStreamAsync).WithLoadSimulations(load), ct);
+        await new Runner(PreciseTimeProvider.Instance).RunAsync(Scenario.Create("warm-up", direct.ConverseStreamAsync).WithLoadSimulations(load), ct);
+        await new Runner(PreciseTimeProvider.Instance).RunAsync(Scenario.Create("warm-up", viaProxy.ChatStreamAsync).WithLoadSimulations(load), ct);
 
         var md = new StringBuilder()
             .AppendLine(CultureInfo.InvariantCulture, $"Streams: {streams} at a time, closed loop, {during.TotalSeconds} s a run; model {ttftMs} ms to first token, {tps} tokens/s. Milliseconds.")
@@ -33,8 +34,8 @@ public static class StreamBench
         var failed = 0L;
         for (var rep = 1; rep <= reps; rep++)
         {
-            var d = await new Runner(TimeProvider.System).RunAsync(Scenario.Create("direct", direct.ConverseStreamAsync).WithLoadSimulations(load), ct);
-            var p = await new Runner(TimeProvider.System).RunAsync(Scenario.Create("proxy", viaProxy.ChatStreamAsync).WithLoadSimulations(load), ct);
+            var d = await new Runner(PreciseTimeProvider.Instance).RunAsync(Scenario.Create("direct", direct.ConverseStreamAsync).WithLoadSimulations(load), ct);
+            var p = await new Runner(PreciseTimeProvider.Instance).RunAsync(Scenario.Create("proxy", viaProxy.ChatStreamAsync).WithLoadSimulations(load), ct);
             failed += d.Failed + p.Failed;
             md.AppendLine(CultureInfo.InvariantCulture,
                 $"| {rep} | {d.Throughput:F1} | {p.Throughput:F1} | {Row(d.TimeToFirstToken.P50, p.TimeToFirstToken.P50)} | {Row(d.TimeToFirstToken.P99, p.TimeToFirstToken.P99)} | {Row(d.ServiceTime.P50, p.ServiceTime.P50)} | {Row(d.ServiceTime.P99, p.ServiceTime.P99)} | {d.Failed}/{p.Failed} |");

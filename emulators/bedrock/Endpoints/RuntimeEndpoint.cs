@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using BedrockNovaProxy.Emulators.Bedrock.Auth;
 using BedrockNovaProxy.Emulators.Bedrock.Conversation;
 using BedrockNovaProxy.Emulators.Bedrock.Wire;
+using BedrockNovaProxy.Timing;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace BedrockNovaProxy.Emulators.Bedrock.Endpoints;
@@ -168,7 +169,7 @@ public sealed partial class RuntimeEndpoint(BedrockEmulatorOptions options, Emul
         var wait = due - time.GetElapsedTime(started);
         if (wait > TimeSpan.Zero)
         {
-            await Task.Delay(wait, time, cancellationToken);
+            await time.DelayAsync(wait, cancellationToken);
         }
     }
 
