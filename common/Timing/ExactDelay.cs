@@ -21,7 +21,8 @@ public static class ExactDelay
         return wait.Task;
     }
 
-    private sealed class Wait(CancellationToken cancellationToken) : TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
+    // Continuations run inline, on the timer's thread-pool callback, as Task.Delay's do: one hop per wait, not two.
+    private sealed class Wait(CancellationToken cancellationToken) : TaskCompletionSource
     {
         private ITimer? _timer;
         private CancellationTokenRegistration _cancellation;
