@@ -10,10 +10,13 @@
 #               time), model 50 ms to first token and 400 tokens/s: time to first token and end of stream, p50/p99
 # and the peak RSS (VmHWM) of both processes over the whole run. Prints Markdown; writes nothing in the repository.
 #   scripts/bench.sh [--aot] [--reps 3] [--duration 10s] [--connections 64] [--rate 1000] [--streams 16]
-#                    [--only saturation,rate,stream] [--proxy-dir DIR] [--proxy-env NAME=VALUE]...  [--trace out.nettrace]
-#                    [--perf out.folded]
+#                    [--only saturation,rate,stream] [--proxy-dir DIR | --framework-floor] [--proxy-env NAME=VALUE]...
+#                    [--trace out.nettrace] [--perf out.folded]
 # --proxy-dir: run the proxy built there (BedrockNovaProxy.dll, or the bootstrap binary with --aot) instead of this tree's,
 #         to set another commit against the same floor in the same run (git worktree add ../base <rev>, then build it).
+# --framework-floor: run scripts/bench/framework-floor.cs in the proxy's place (JIT): Kestrel, one signed call to the
+#         local Bedrock and a fixed answer, none of the proxy's work; what any ASP.NET Core proxy pays on this machine,
+#         to read the proxy's figures against.
 # --proxy-env: an environment variable for the proxy alone (repeatable), to try a runtime setting against the same
 #         floor (DOTNET_gcServer=1, DOTNET_TieredPGO=0...) without it changing the local Bedrock too.
 # --trace: a dotnet-trace (sampled thread time) of the proxy at saturation, after the reps.
@@ -23,7 +26,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-reps=3 duration=10s connections=64 rate=1000 streams=16 aot=false only=saturation,rate,stream trace='' perfout='' proxy_dir=''
+reps=3 duration=10s connections=64 rate=1000 streams=16 aot=false only=saturation,rate,stream trace='' perfout='' proxy_dir='' framework_floor=false
 proxy_env=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -38,6 +41,7 @@ while [ $# -gt 0 ]; do
     --perf) perfout=$(realpath -m "$2"); shift 2 ;;
     --proxy-dir) proxy_dir=$(realpath "$2"); shift 2 ;;
     --proxy-env) proxy_env+=("$2"); shift 2 ;;
+    --framework-floor) framework_floor=true; shift ;;
     *) echo "bench: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -56,7 +60,11 @@ trap cleanup EXIT
 
 dotnet build emulators/bedrock -c Release -v q -nologo >/dev/null
 wants stream && dotnet build local -c Release -v q -nologo >/dev/null
-if [ -n "$proxy_dir" ]; then
+if [ "$framework_floor" = true ]; then
+  if [ "$aot" = true ] || [ -n "$proxy_dir" ]; then echo "bench: --framework-floor runs under JIT, alone" >&2; exit 2; fi
+  dotnet build scripts/bench/framework-floor.cs -c Release -o "$work/framework-floor" -v q -nologo >/dev/null
+  proxy_cmd=(dotnet "$work/framework-floor/framework-floor.dll")
+elif [ -n "$proxy_dir" ]; then
   if [ "$aot" = true ]; then proxy_cmd=("$proxy_dir/BedrockNovaProxy"); else proxy_cmd=(dotnet "$proxy_dir/BedrockNovaProxy.dll"); fi
 elif [ "$aot" = true ]; then
   dotnet publish service -c Release -r linux-x64 -p:PublishAot=true -o "$work/aot" -v q -nologo >/dev/null
