@@ -10,7 +10,8 @@ namespace BedrockNovaProxy.Timing;
 /// <see cref="Stopwatch"/> ticks on one thread that sleeps until the earliest is due: waits of a millisecond or more
 /// end within about 0.1 ms of it, the last one or two are slept in half-millisecond slices (nanosleep; elsewhere than Linux and
 /// macOS, one-millisecond sleeps). For the local stand-ins' emulated latency and the load generator's schedule; a
-/// service has no use for it.</summary>
+/// service has no use for it. A changed or disposed timer leaves its old entry queued until that entry's due time
+/// (then drops it): fit for waits that mostly run out, not for a long timeout set anew on every request.</summary>
 public sealed class PreciseTimeProvider : TimeProvider
 {
     public static PreciseTimeProvider Instance { get; } = new();
