@@ -7,11 +7,12 @@ namespace BedrockNovaProxy.Timing;
 /// <see cref="Environment.TickCount64"/>, which on Linux reads CLOCK_MONOTONIC_COARSE: one tick per kernel jiffy, 4 ms
 /// at HZ=250. There a 2.5 ms <c>Task.Delay</c> takes 4.2 ms, and every timer fires on the next 4 ms boundary, so a
 /// paced stream arrives in bursts and a scheduled arrival leaves up to 4 ms late. These timers are kept in
-/// <see cref="Stopwatch"/> ticks on one thread that sleeps until the earliest is due: waits of a millisecond or more
-/// end within about 0.1 ms of it, the last one or two are slept in half-millisecond slices (nanosleep; elsewhere than Linux and
-/// macOS, one-millisecond sleeps). For the local stand-ins' emulated latency and the load generator's schedule; a
-/// service has no use for it. A changed or disposed timer leaves its old entry queued until that entry's due time
-/// (then drops it): fit for waits that mostly run out, not for a long timeout set anew on every request.</summary>
+/// <see cref="Stopwatch"/> ticks on one thread that sleeps until the earliest is due: Monitor.Wait (precise to about
+/// 0.1 ms) for all but the last millisecond or two, which are slept in half-millisecond slices (nanosleep; elsewhere
+/// than Linux and macOS, one-millisecond sleeps). For the local stand-ins' emulated latency and the load generator's
+/// schedule; a service has no use for it. A changed or disposed timer leaves its old entry queued until that entry's
+/// due time (then drops it): fit for waits that mostly run out, not for a long timeout set anew on every
+/// request.</summary>
 public sealed class PreciseTimeProvider : TimeProvider
 {
     public static PreciseTimeProvider Instance { get; } = new();
