@@ -67,22 +67,6 @@ public sealed class DirectBedrockScenarios(HttpClient http, Uri bedrock, string 
         return StepResult.Fail(200, "stream ended without its metadata event");
     }
 
-    private HttpRequestMessage Signed(string path)
-    {
-        var signed = _signer.Sign(path, modelId, _body, "application/json", _credentials, DateTime.UtcNow);
-        var request = new HttpRequestMessage(HttpMethod.Post, signed.Uri) { Content = new ByteArrayContent(_body) };
-        foreach (var (name, value) in signed.Headers)
-        {
-            if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase))
-            {
-                request.Content.Headers.TryAddWithoutValidation(name, value);
-            }
-            else
-            {
-                request.Headers.TryAddWithoutValidation(name, value);
-            }
-        }
-
-        return request;
-    }
+    private HttpRequestMessage Signed(string path) =>
+        _signer.Sign(path, modelId, _body, "application/json", _credentials, DateTime.UtcNow).ToHttpRequest(_body);
 }
