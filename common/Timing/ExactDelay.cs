@@ -1,7 +1,8 @@
 namespace BedrockNovaProxy.Timing;
 
 /// <summary>A delay of exactly the span asked for, on any <see cref="TimeProvider"/>. <c>Task.Delay</c> turns its span
-/// into whole milliseconds first, so a 2.5 ms wait is a 2 ms one whatever the provider's timers can do.</summary>
+/// into whole milliseconds first, so a 2.5 ms wait is a 2 ms one whatever the provider's timers can do. A span of zero
+/// or less (a due time already past) ends at once.</summary>
 public static class ExactDelay
 {
     public static Task DelayAsync(this TimeProvider time, TimeSpan delay, CancellationToken cancellationToken = default)

@@ -45,11 +45,7 @@ public sealed class Runner(TimeProvider time, int maxInFlight = 2048)
         foreach (var at in ArrivalSchedule.Offsets(inject))
         {
             var intended = offset + at;
-            var wait = intended - time.GetElapsedTime(started);
-            if (wait > TimeSpan.Zero)
-            {
-                await time.DelayAsync(wait, cancellationToken);
-            }
+            await time.DelayAsync(intended - time.GetElapsedTime(started), cancellationToken);
 
             if (Volatile.Read(ref running) >= maxInFlight)
             {

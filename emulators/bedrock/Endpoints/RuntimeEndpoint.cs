@@ -163,14 +163,10 @@ public sealed partial class RuntimeEndpoint(BedrockEmulatorOptions options, Emul
     }
 
     /// <summary>Waits until token number <paramref name="tokens"/> is due: the time to first token, then the rate.</summary>
-    private async Task PaceAsync(long started, TimeSpan ttft, double tps, int tokens, CancellationToken cancellationToken)
+    private Task PaceAsync(long started, TimeSpan ttft, double tps, int tokens, CancellationToken cancellationToken)
     {
         var due = ttft + (tps > 0 ? TimeSpan.FromSeconds(tokens / tps) : TimeSpan.Zero);
-        var wait = due - time.GetElapsedTime(started);
-        if (wait > TimeSpan.Zero)
-        {
-            await time.DelayAsync(wait, cancellationToken);
-        }
+        return time.DelayAsync(due - time.GetElapsedTime(started), cancellationToken);
     }
 
     private static async Task WriteFrameAsync(HttpContext context, byte[] frame)
